@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmem top-level build.
+#   make            module + userland + selftests (installs missing packages)
+#   make check      everything, then the tests in the sandbox; ends "N passed, M failed"
+#   make sandbox    an interactive shell in the sandbox with vmem.ko loaded
+#   make C=1        the same build with sparse on the module
+#
+# The module builds against KDIR: the running kernel's build tree when there
+# is one, else the sandbox kernel's headers. `make check` always builds
+# against the sandbox kernel, since that is what the tests boot.
+
+TOP := $(CURDIR)
+CONFIG_MK := $(TOP)/build/config.mk
+
+# tools/install-deps writes build/config.mk: KVER, KDIR, SANDBOX_VMLINUZ, ...
+-include $(CONFIG_MK)
+SANDBOX_KDIR := $(KDIR)
+HOST_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(origin KDIR),file)
+  KDIR := $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(SANDBOX_KDIR))
+endif
+
+PAYLOAD := $(TOP)/build/payload
+
+all: module selftests unit
+
+deps:
+	@$(TOP)/tools/install-deps
+
+$(CONFIG_MK):
+	@$(TOP)/tools/install-deps
+
+module: $(CONFIG_MK)
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+selftests: $(CONFIG_MK)
+	$(MAKE) -C selftests KSFT_DIR=$(TOP)/build/kselftest
+
+unit: $(CONFIG_MK)
+	$(MAKE) -C selftests/unit KSFT_DIR=$(TOP)/build/kselftest
+
+# What the sandbox sees as /vmem.
+payload: selftests
+	$(MAKE) KDIR=$(SANDBOX_KDIR) module
+	rm -rf $(PAYLOAD) && mkdir -p $(PAYLOAD)/selftests
+	cp module/vmem.ko selftests/run_all.sh $(PAYLOAD)/
+	cp selftests/*_test selftests/module_reload.sh $(PAYLOAD)/selftests/
+
+check: deps
+	@$(TOP)/tools/check
+
+sandbox: deps payload
+	$(TOP)/tools/sandbox --interactive --payload $(PAYLOAD) --kvm-modules \
+		--module $(PAYLOAD)/vmem.ko
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	$(MAKE) -C selftests clean
+	$(MAKE) -C selftests/unit clean
+	rm -rf $(PAYLOAD)
+
+.PHONY: all deps module selftests unit payload check sandbox clean

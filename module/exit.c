@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exit dispatch: the core's decision, per vendor-neutral exit, of what is
+ * handled in the kernel and what goes to userspace through the run page.
+ *
+ * Handlers return 1 to re-enter the guest, 0 to return to userspace with
+ * run->exit_reason set, or -errno. vCPU thread, process context, vcpu->mutex
+ * held; interrupts enabled.
+ */
+#include <linux/types.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
+#include <asm/traps.h>
+
+#include "emulate.h"
+
+/** vcpu_inject_gp() - raise #GP(0) in the guest at the current RIP. */
+void vcpu_inject_gp(struct vmem_vcpu *vcpu)
+{
+	vmem_arch->inject_exception(vcpu, X86_TRAP_GP, true, 0);
+}
+
+/** vcpu_inject_ud() - raise #UD in the guest at the current RIP. */
+void vcpu_inject_ud(struct vmem_vcpu *vcpu)
+{
+	vmem_arch->inject_exception(vcpu, X86_TRAP_UD, false, 0);
+}
+
+/* Report an error the kernel cannot resolve to userspace. */
+static int vcpu_internal_error(struct vmem_vcpu *vcpu, u32 suberror,
+			       u32 ndata, const u64 *data)
+{
+	struct vmem_run *run = vcpu->run;
+	u32 i;
+
+	run->exit_reason = VMEM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
+	for (i = 0; i < run->internal.ndata; i++)
+		run->internal.data[i] = data[i];
+	return 0;
+}
+
+static int handle_none(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	return 1;
+}
+
+static int handle_slpt_fault(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	u64 data[2] = { exit->fault.gpa, exit->fault.write };
+	int r = vmem_mm_fault(vcpu->vm, exit->fault.gpa, exit->fault.write);
+
+	if (r == VMEM_FAULT_MMIO)
+		return vcpu_emulate_mmio(vcpu, exit->fault.gpa);
+	if (r == -ENOMEM)
+		return vcpu_internal_error(vcpu, VMEM_INTERNAL_ERROR_NOMEM,
+					   2, data);
+	return r ? r : 1;
+}
+
+static int handle_cpuid(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_emulate_cpuid(vcpu);
+	vcpu_skip_insn(vcpu, 2);
+	return 1;
+}
+
+static int handle_rdmsr(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	u64 data;
+
+	if (vcpu_get_msr(vcpu, vcpu->regs[VCPU_REGS_RCX], &data)) {
+		vcpu_inject_gp(vcpu);
+		return 1;
+	}
+	vcpu->regs[VCPU_REGS_RAX] = lower_32_bits(data);
+	vcpu->regs[VCPU_REGS_RDX] = upper_32_bits(data);
+	vcpu_skip_insn(vcpu, 2);
+	return 1;
+}
+
+static int handle_wrmsr(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	u64 data = (u32)vcpu->regs[VCPU_REGS_RAX] |
+		   (vcpu->regs[VCPU_REGS_RDX] << 32);
+
+	if (vcpu_set_msr(vcpu, vcpu->regs[VCPU_REGS_RCX], data)) {
+		vcpu_inject_gp(vcpu);
+		return 1;
+	}
+	vcpu_skip_insn(vcpu, 2);
+	return 1;
+}
+
+static int handle_hlt(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_skip_insn(vcpu, 1);
+	vcpu->run->exit_reason = VMEM_EXIT_HLT;
+	return 0;
+}
+
+/* Hypercall ABI (as KVM's): number in RAX, arguments in RBX, RCX, RDX, RSI,
+ * RDI, R8; the result goes to RAX. None is handled in the kernel yet. */
+static int handle_hypercall(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	struct vmem_run *run = vcpu->run;
+	static const u8 arg_regs[] = { VCPU_REGS_RBX, VCPU_REGS_RCX,
+				       VCPU_REGS_RDX, VCPU_REGS_RSI,
+				       VCPU_REGS_RDI, VCPU_REGS_R8 };
+	int i;
+
+	vcpu_skip_insn(vcpu, 3);
+	run->exit_reason = VMEM_EXIT_HYPERCALL;
+	run->hypercall.nr = vcpu->regs[VCPU_REGS_RAX];
+	for (i = 0; i < ARRAY_SIZE(arg_regs); i++)
+		run->hypercall.args[i] = vcpu->regs[arg_regs[i]];
+	run->hypercall.ret = 0;
+	vcpu->pending = VCPU_PENDING_HYPERCALL;
+	return 0;
+}
+
+/*
+ * XSETBV (Intel SDM vol. 2, XSETBV): only XCR0, x87 always on, AVX needs
+ * SSE, AVX-512 needs AVX and all three of its parts, and nothing the guest
+ * FPU state cannot hold.
+ */
+static int handle_xsetbv(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	u64 xcr0 = (u32)vcpu->regs[VCPU_REGS_RAX] |
+		   (vcpu->regs[VCPU_REGS_RDX] << 32);
+	u64 allowed = vcpu->guest_fpu.fpstate->user_xfeatures;
+
+	if ((u32)vcpu->regs[VCPU_REGS_RCX] != XCR_XFEATURE_ENABLED_MASK ||
+	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
+	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)) ||
+	    ((xcr0 & XFEATURE_MASK_AVX512) &&
+	     ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	      !(xcr0 & XFEATURE_MASK_YMM)))) {
+		vcpu_inject_gp(vcpu);
+		return 1;
+	}
+	vcpu->xcr0 = xcr0;
+	vcpu_skip_insn(vcpu, 3);
+	return 1;
+}
+
+static int handle_dr_access(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	return vcpu_emulate_dr(vcpu);
+}
+
+static int handle_io(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	return vcpu_pio(vcpu, exit);
+}
+
+static int handle_shutdown(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu->run->exit_reason = VMEM_EXIT_SHUTDOWN;
+	/* The hardware state is undefined after a shutdown: start over. */
+	vmem_arch->vcpu_reset(vcpu);
+	return 0;
+}
+
+static int handle_fail_entry(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu->run->exit_reason = VMEM_EXIT_FAIL_ENTRY;
+	vcpu->run->fail_entry.hardware_entry_failure_reason = exit->hw_reason;
+	vcpu->run->fail_entry.cpu = vcpu->cpu;
+	return 0;
+}
+
+static int handle_inject_ud(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_inject_ud(vcpu);
+	return 1;
+}
+
+static int handle_inject_gp(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_inject_gp(vcpu);
+	return 1;
+}
+
+static int handle_nop(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_skip_insn(vcpu, exit->insn_len);
+	return 1;
+}
+
+static int handle_internal(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	return vcpu_internal_error(vcpu, exit->internal.suberror,
+				   exit->internal.ndata, exit->internal.data);
+}
+
+static int (*const exit_handlers[])(struct vmem_vcpu *, struct vmem_exit *) = {
+	[VX_NONE] = handle_none,
+	[VX_IO] = handle_io,
+	[VX_SLPT_FAULT] = handle_slpt_fault,
+	[VX_CPUID] = handle_cpuid,
+	[VX_RDMSR] = handle_rdmsr,
+	[VX_WRMSR] = handle_wrmsr,
+	[VX_HLT] = handle_hlt,
+	[VX_HYPERCALL] = handle_hypercall,
+	[VX_XSETBV] = handle_xsetbv,
+	[VX_DR_ACCESS] = handle_dr_access,
+	[VX_SHUTDOWN] = handle_shutdown,
+	[VX_FAIL_ENTRY] = handle_fail_entry,
+	[VX_INJECT_UD] = handle_inject_ud,
+	[VX_INJECT_GP] = handle_inject_gp,
+	[VX_NOP] = handle_nop,
+	[VX_INTERNAL] = handle_internal,
+};
+
+/**
+ * vcpu_handle_exit() - act on one exit.
+ * @vcpu: the vCPU
+ * @exit: what its backend reported
+ *
+ * Return: 1 to re-enter the guest, 0 to return to userspace, or -errno.
+ */
+int vcpu_handle_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	if (exit->kind >= ARRAY_SIZE(exit_handlers) || !exit_handlers[exit->kind]) {
+		u64 data = exit->hw_reason;
+
+		return vcpu_internal_error(vcpu,
+					   VMEM_INTERNAL_ERROR_UNHANDLED_EXIT,
+					   1, &data);
+	}
+	return exit_handlers[exit->kind](vcpu, exit);
+}

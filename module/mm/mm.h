@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest memory of one VM: the pmap (PPN -> state and MPN) and the second-
+ * level page tables that cache it.
+ *
+ * Every change of a PPN's state goes through module/mm so that the pmap, the
+ * second-level tables, the TLBs and the counters stay consistent. The rule
+ * (DESIGN §3): a downgrade (unmap, write-protect) of a page a running vCPU
+ * may hold in its TLB is followed by vmem_flush_vm() before the page's
+ * content is trusted or the page freed.
+ *
+ * Lock: mm->lock (spinlock) guards the pmap entries and the table contents.
+ * It nests inside vcpu->mutex and vm->lock; nothing that sleeps happens
+ * under it (pages are allocated before taking it).
+ */
+#ifndef VMEM_MM_H
+#define VMEM_MM_H
+
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+
+#include "../types.h"
+#include "slpt.h"
+
+/*
+ * A pmap entry is a u64: state in bits 2:0, flags in bits 11:3, and the MPN
+ * (or swap slot) in bits 63:12.
+ */
+enum pmap_state {
+	PMAP_UNTOUCHED = 0,	/* never written: reads as zero */
+	PMAP_MAPPED,		/* private machine page */
+	PMAP_SHARED,		/* read-only shared frame (copy on write) */
+	PMAP_ZERO,		/* the zero frame (copy on write) */
+	PMAP_BALLOONED,		/* given back by the guest's balloon */
+	PMAP_SWAPPED,		/* in the host-level swap file */
+};
+
+#define PMAP_STATE_MASK		0x7ULL
+#define PMAP_SAMPLED		BIT_ULL(3)	/* working-set sample pending */
+#define PMAP_PAYLOAD_SHIFT	12
+
+#define PMAP_CHUNK_SHIFT	9		/* 512 entries = one page */
+#define PMAP_CHUNK_ENTRIES	(1UL << PMAP_CHUNK_SHIFT)
+
+static inline enum pmap_state pmap_state(u64 e)
+{
+	return e & PMAP_STATE_MASK;
+}
+
+static inline mpn_t pmap_mpn(u64 e)
+{
+	return e >> PMAP_PAYLOAD_SHIFT;
+}
+
+static inline u64 pmap_make(enum pmap_state s, u64 payload)
+{
+	return (payload << PMAP_PAYLOAD_SHIFT) | s;
+}
+
+/**
+ * struct vmem_mm - guest memory of one VM.
+ * @lock:	guards @pmap entries and the second-level tables.
+ * @nr_pages:	guest size in pages (set at creation).
+ * @pmap:	chunks of PMAP_CHUNK_ENTRIES u64 entries, by ppn >> 9,
+ *		allocated when first needed and freed with the VM.
+ * @fmt:	the backend's second-level entry format.
+ * @root:	top-level second-level table (its page never changes).
+ * @allocated:	private machine pages held.
+ * @touched:	PPNs ever populated.
+ * @slpt_pages:	table pages, including the root.
+ * @faults:	second-level faults handled.
+ */
+struct vmem_mm {
+	spinlock_t lock;
+	u64 nr_pages;
+	struct xarray pmap;
+	const struct slpt_format *fmt;
+	struct page *root;
+	atomic64_t allocated;
+	atomic64_t touched;
+	atomic64_t slpt_pages;
+	atomic64_t faults;
+};
+
+struct vmem_vm;
+struct vmem_vcpu;
+
+int vmem_mm_init(struct vmem_mm *mm, u64 nr_pages,
+		 const struct slpt_format *fmt);
+void vmem_mm_destroy(struct vmem_mm *mm);
+
+/* Result of a second-level fault beyond "handled". */
+#define VMEM_FAULT_MMIO	1
+
+int vmem_mm_fault(struct vmem_vm *vm, gpa_t gpa, bool write);
+int vmem_mm_read(struct vmem_vm *vm, gpa_t gpa, void *dst, size_t len,
+		 bool user);
+int vmem_mm_write(struct vmem_vm *vm, gpa_t gpa, const void *src, size_t len,
+		  bool user);
+
+#endif /* VMEM_MM_H */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pmap: for every guest page (PPN), its state and machine page (MPN).
+ *
+ * Entries live in page-sized chunks of 512, kept in an xarray indexed by
+ * ppn >> 9 and allocated on first use, so a 1 TiB guest costs nothing until
+ * it is touched. Chunks are allocated in process context before mm->lock is
+ * taken; entries are read and written under mm->lock.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+
+#include "mm.h"
+#include "pmap.h"
+#include "pool.h"
+
+/**
+ * pmap_prepare() - make sure the chunk holding @ppn exists.
+ * @mm: the VM's memory
+ * @ppn: a guest page below mm->nr_pages
+ *
+ * Process context, may sleep. Return: 0 or -ENOMEM.
+ */
+int pmap_prepare(struct vmem_mm *mm, ppn_t ppn)
+{
+	unsigned long idx = ppn >> PMAP_CHUNK_SHIFT;
+	void *chunk, *old;
+
+	if (xa_load(&mm->pmap, idx))
+		return 0;
+	chunk = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!chunk)
+		return -ENOMEM;
+	old = xa_cmpxchg(&mm->pmap, idx, NULL, chunk, GFP_KERNEL_ACCOUNT);
+	if (old) {		/* lost a race, or xa_err() */
+		free_page((unsigned long)chunk);
+		return xa_is_err(old) ? xa_err(old) : 0;
+	}
+	return 0;
+}
+
+/**
+ * __pmap_entry() - the entry of @ppn, or NULL if its chunk does not exist
+ * (the page is then untouched). Caller holds mm->lock.
+ * @mm: the VM's memory
+ * @ppn: guest page
+ */
+u64 *__pmap_entry(struct vmem_mm *mm, ppn_t ppn)
+{
+	u64 *chunk = xa_load(&mm->pmap, ppn >> PMAP_CHUNK_SHIFT);
+
+	return chunk ? &chunk[ppn & (PMAP_CHUNK_ENTRIES - 1)] : NULL;
+}
+
+/* Release whatever machine memory one entry holds. */
+static void pmap_release_entry(struct vmem_mm *mm, u64 e)
+{
+	switch (pmap_state(e)) {
+	case PMAP_MAPPED:
+		pool_free_page(pfn_to_page(pmap_mpn(e)));
+		atomic64_dec(&mm->allocated);
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * pmap_destroy() - free every machine page and chunk. No vCPU may run and
+ * no second-level table may reference the pages any more.
+ * @mm: the VM's memory
+ */
+void pmap_destroy(struct vmem_mm *mm)
+{
+	unsigned long idx;
+	u64 *chunk;
+	int i;
+
+	xa_for_each(&mm->pmap, idx, chunk) {
+		for (i = 0; i < PMAP_CHUNK_ENTRIES; i++)
+			pmap_release_entry(mm, chunk[i]);
+		free_page((unsigned long)chunk);
+	}
+	xa_destroy(&mm->pmap);
+	WARN_ON(atomic64_read(&mm->allocated));
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one second-level page-table walker (NPT and EPT).
+ *
+ * Tables are a cache of the pmap: built on faults, torn down with the VM.
+ * Leaves map 4 KiB pages only, so every downgrade touches exactly one entry.
+ * Functions named __slpt_* run under mm->lock (spinlock, no sleeping); the
+ * table pages they may need come from a struct slpt_cache filled before the
+ * lock was taken. slpt_init/slpt_destroy run in process context.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+
+#include "mm.h"
+
+static inline u64 *slpt_table(u64 entry)
+{
+	return page_address(pfn_to_page((entry & SLPT_ADDR_MASK) >> PAGE_SHIFT));
+}
+
+static inline unsigned int slpt_index(gpa_t gpa, int level)
+{
+	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+static struct page *slpt_alloc_table(void)
+{
+	return alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+}
+
+/**
+ * slpt_init() - allocate the root table.
+ * @mm: the VM's memory
+ * @fmt: the backend's entry format
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int slpt_init(struct vmem_mm *mm, const struct slpt_format *fmt)
+{
+	mm->fmt = fmt;
+	mm->root = slpt_alloc_table();
+	if (!mm->root)
+		return -ENOMEM;
+	atomic64_set(&mm->slpt_pages, 1);
+	return 0;
+}
+
+static void slpt_free_level(struct vmem_mm *mm, u64 *table, int level)
+{
+	unsigned int i;
+
+	if (level > 1) {
+		for (i = 0; i < 512; i++)
+			if (table[i] & mm->fmt->present)
+				slpt_free_level(mm, slpt_table(table[i]),
+						level - 1);
+	}
+	free_page((unsigned long)table);
+	atomic64_dec(&mm->slpt_pages);
+}
+
+/**
+ * slpt_destroy() - free every table page. No vCPU of the VM may run.
+ * @mm: the VM's memory
+ */
+void slpt_destroy(struct vmem_mm *mm)
+{
+	if (mm->root)
+		slpt_free_level(mm, page_address(mm->root), SLPT_LEVELS);
+	mm->root = NULL;
+	WARN_ON(atomic64_read(&mm->slpt_pages));
+}
+
+/**
+ * slpt_cache_topup() - make sure @cache holds enough tables for one map.
+ * @cache: the caller's cache
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int slpt_cache_topup(struct slpt_cache *cache)
+{
+	while (cache->n < SLPT_CACHE_PAGES) {
+		struct page *page = slpt_alloc_table();
+
+		if (!page)
+			return -ENOMEM;
+		cache->pages[cache->n++] = page;
+	}
+	return 0;
+}
+
+/**
+ * slpt_cache_free() - give back what a map did not use.
+ * @cache: the caller's cache
+ */
+void slpt_cache_free(struct slpt_cache *cache)
+{
+	while (cache->n)
+		__free_page(cache->pages[--cache->n]);
+}
+
+/*
+ * Find the leaf entry for @gpa. Missing intermediate tables are taken from
+ * @cache, or the walk stops (NULL) when @cache is NULL.
+ */
+static u64 *__slpt_leaf(struct vmem_mm *mm, gpa_t gpa, struct slpt_cache *cache)
+{
+	u64 *table = page_address(mm->root);
+	int level;
+
+	for (level = SLPT_LEVELS; level > 1; level--) {
+		u64 *e = &table[slpt_index(gpa, level)];
+
+		if (!(*e & mm->fmt->present)) {
+			struct page *page;
+
+			if (!cache || WARN_ON(!cache->n))
+				return NULL;
+			page = cache->pages[--cache->n];
+			atomic64_inc(&mm->slpt_pages);
+			/* The table is zeroed; publish it after its content. */
+			WRITE_ONCE(*e, page_to_phys(page) | mm->fmt->table);
+		}
+		table = slpt_table(*e);
+	}
+	return &table[slpt_index(gpa, 1)];
+}
+
+/**
+ * __slpt_map() - map @gpa to machine page @mpn. Caller holds mm->lock.
+ * @mm: the VM's memory
+ * @gpa: guest-physical address (page aligned)
+ * @mpn: machine page
+ * @writable: leaf allows writes
+ * @cache: table pages for missing levels (topped up by the caller)
+ *
+ * Upgrades need no TLB flush: the CPU re-walks on a fault.
+ */
+void __slpt_map(struct vmem_mm *mm, gpa_t gpa, mpn_t mpn, bool writable,
+		struct slpt_cache *cache)
+{
+	u64 *leaf = __slpt_leaf(mm, gpa, cache);
+
+	if (leaf)
+		WRITE_ONCE(*leaf, (mpn << PAGE_SHIFT) |
+			   (writable ? mm->fmt->leaf_rw : mm->fmt->leaf_ro));
+}
+
+/**
+ * __slpt_unmap() - remove the mapping of @gpa. Caller holds mm->lock and
+ * must flush the VM's TLBs before trusting or freeing the old page.
+ * @mm: the VM's memory
+ * @gpa: guest-physical address
+ *
+ * Return: true if a mapping was removed.
+ */
+bool __slpt_unmap(struct vmem_mm *mm, gpa_t gpa)
+{
+	u64 *leaf = __slpt_leaf(mm, gpa, NULL);
+
+	if (!leaf || !(*leaf & mm->fmt->present))
+		return false;
+	WRITE_ONCE(*leaf, 0);
+	return true;
+}
+
+/**
+ * __slpt_wrprotect() - make the mapping of @gpa read-only. Caller holds
+ * mm->lock and must flush the VM's TLBs before trusting the page content.
+ * @mm: the VM's memory
+ * @gpa: guest-physical address
+ *
+ * Return: true if a writable mapping was downgraded.
+ */
+bool __slpt_wrprotect(struct vmem_mm *mm, gpa_t gpa)
+{
+	u64 *leaf = __slpt_leaf(mm, gpa, NULL);
+
+	if (!leaf || !(*leaf & mm->fmt->write))
+		return false;
+	WRITE_ONCE(*leaf, *leaf & ~mm->fmt->write);
+	return true;
+}
+
+/**
+ * __slpt_lookup() - the leaf entry of @gpa, or 0. Caller holds mm->lock.
+ * @mm: the VM's memory
+ * @gpa: guest-physical address
+ */
+u64 __slpt_lookup(struct vmem_mm *mm, gpa_t gpa)
+{
+	u64 *leaf = __slpt_leaf(mm, gpa, NULL);
+
+	return leaf ? *leaf : 0;
+}

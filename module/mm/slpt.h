@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Second-level page tables (AMD NPT, Intel EPT): one walker, entry formats
+ * supplied by the backend. Both are 4-level, 512 entries per 4 KiB table,
+ * indexed by guest-physical address bits 47:12 exactly like x86-64 paging;
+ * only the meaning of the low bits differs (AMD APM vol. 2, 15.25.5; Intel
+ * SDM vol. 3, 29.3.2).
+ */
+#ifndef VMEM_SLPT_H
+#define VMEM_SLPT_H
+
+#include "../types.h"
+
+/**
+ * struct slpt_format - entry bits of one second-level table format.
+ * @table:	bits of a non-leaf entry besides the address.
+ * @leaf_ro:	bits of a read-only (and executable) 4 KiB leaf.
+ * @leaf_rw:	bits of a writable leaf.
+ * @present:	an entry with any of these bits is present.
+ * @write:	the bit that makes a leaf writable.
+ */
+struct slpt_format {
+	u64 table;
+	u64 leaf_ro;
+	u64 leaf_rw;
+	u64 present;
+	u64 write;
+};
+
+#define SLPT_ADDR_MASK	GENMASK_ULL(51, 12)
+#define SLPT_LEVELS	4
+
+/* Table pages a caller must have ready before a map under the mm lock. */
+#define SLPT_CACHE_PAGES	(SLPT_LEVELS - 1)
+
+/**
+ * struct slpt_cache - zeroed table pages allocated before taking the lock.
+ * @n: number of valid @pages.
+ * @pages: the pages.
+ */
+struct slpt_cache {
+	int n;
+	struct page *pages[SLPT_CACHE_PAGES];
+};
+
+struct vmem_mm;
+
+int slpt_init(struct vmem_mm *mm, const struct slpt_format *fmt);
+void slpt_destroy(struct vmem_mm *mm);
+int slpt_cache_topup(struct slpt_cache *cache);
+void slpt_cache_free(struct slpt_cache *cache);
+void __slpt_map(struct vmem_mm *mm, gpa_t gpa, mpn_t mpn, bool writable,
+		struct slpt_cache *cache);
+bool __slpt_unmap(struct vmem_mm *mm, gpa_t gpa);
+bool __slpt_wrprotect(struct vmem_mm *mm, gpa_t gpa);
+u64 __slpt_lookup(struct vmem_mm *mm, gpa_t gpa);
+
+#endif /* VMEM_SLPT_H */

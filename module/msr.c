@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's MSRs beyond those whose value lives in the backend's control
+ * block: a minimal set that common guests read at boot. Every other MSR
+ * raises #GP in the guest, as on a CPU that lacks it. vCPU mutex held.
+ */
+#include <asm/apicdef.h>
+#include <asm/msr-index.h>
+
+#include "vmem.h"
+
+/**
+ * vcpu_get_msr() - RDMSR on behalf of the guest.
+ * @vcpu: the vCPU
+ * @index: MSR number (ECX)
+ * @data: value
+ *
+ * Return: 0, or -EINVAL when the guest must get #GP.
+ */
+int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
+{
+	int r = vmem_arch->get_msr(vcpu, index, data);
+
+	if (r != -ENOENT)
+		return r;
+	switch (index) {
+	case MSR_IA32_APICBASE:
+		/* No local APIC is emulated; CPUID says so as well. */
+		*data = APIC_DEFAULT_PHYS_BASE |
+			(vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+		return 0;
+	case MSR_IA32_UCODE_REV:
+	case MSR_IA32_MCG_CAP:
+	case MSR_IA32_MCG_STATUS:
+	case MSR_K7_HWCR:
+	case MSR_IA32_PLATFORM_ID:
+		*data = 0;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/**
+ * vcpu_set_msr() - WRMSR on behalf of the guest.
+ * @vcpu: the vCPU
+ * @index: MSR number (ECX)
+ * @data: value (EDX:EAX)
+ *
+ * Return: 0, or -EINVAL when the guest must get #GP.
+ */
+int vcpu_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
+{
+	int r = vmem_arch->set_msr(vcpu, index, data);
+
+	if (r != -ENOENT)
+		return r;
+	switch (index) {
+	case MSR_IA32_UCODE_REV:	/* written before reading the revision */
+	case MSR_K7_HWCR:
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		return data ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Core objects of vmem: the VM and the vCPU, and the module-wide state.
+ *
+ * Lock order (outermost first):
+ *   vmem_lock (global VM list, names, ids, hardware enable count)
+ *     -> vm->lock (vCPU array)
+ *       -> vcpu->mutex (one ioctl at a time per vCPU)
+ */
+#ifndef VMEM_H
+#define VMEM_H
+
+#include <linux/kobject.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <uapi/linux/vmem.h>
+
+#include <asm/fpu/api.h>
+
+#include "arch_ops.h"
+#include "exit.h"
+#include "mm/mm.h"
+#include "regs.h"
+
+#define VMEM_RUN_PAGES	2	/* page 0: struct vmem_run, page 1: PIO data */
+#define VMEM_MAX_VMS_LIMIT 4096	/* upper bound of the max_vms parameter */
+
+/**
+ * struct vmem_vm - one virtual machine.
+ *
+ * Fields are set at creation and read-only afterwards unless noted.
+ * @kref:	references: the VM fd and every vCPU fd. The last put tears the
+ *		VM down (vm_release()).
+ * @kobj:	/sys/kernel/vmem/vms/<name>/; frees the struct when released.
+ * @node:	entry in the global VM list (vmem_lock).
+ * @id:		small integer id, unique among live VMs.
+ * @name:	unique among live VMs.
+ * @mem_size:	guest-physical memory size in bytes.
+ * @min_size:	reservation in bytes (admission control).
+ * @salt:	page-sharing salt.
+ * @shares:	proportional share.
+ * @lock:	guards @vcpus and @nr_vcpus.
+ * @vcpus:	vCPUs by id; a slot, once set, stays until the VM dies.
+ * @nr_vcpus:	number of non-NULL @vcpus.
+ * @mm:		guest memory (pmap and second-level tables).
+ */
+struct vmem_vm {
+	struct kref kref;
+	struct kobject kobj;
+	struct list_head node;
+	u32 id;
+	char name[VMEM_NAME_LEN];
+	u64 mem_size;
+	u64 min_size;
+	u64 salt;
+	u32 shares;
+
+	struct mutex lock;
+	struct vmem_vcpu *vcpus[VMEM_MAX_VCPUS];
+	unsigned int nr_vcpus;
+
+	struct vmem_mm mm;
+};
+
+/* vcpu->mode: may the vCPU be in guest mode right now? */
+enum vcpu_mode {
+	OUTSIDE_GUEST_MODE,
+	IN_GUEST_MODE,
+};
+
+/* vcpu->requests bits, set by anyone, consumed by the vCPU before entry. */
+#define VCPU_REQ_TLB_FLUSH	0	/* second-level mappings were downgraded */
+
+/* What the next RUN must finish before entering the guest. */
+enum vcpu_pending {
+	VCPU_PENDING_NONE,
+	VCPU_PENDING_IO_IN,	/* copy run->io data into RAX */
+	VCPU_PENDING_STRING_IN,	/* copy run->io data into guest memory */
+	VCPU_PENDING_MMIO_READ,	/* copy run->mmio.data into a register */
+	VCPU_PENDING_HYPERCALL,	/* copy run->hypercall.ret into RAX */
+};
+
+/**
+ * struct vmem_vcpu - one virtual CPU.
+ * @vm:		owner; the vCPU holds no reference of its own, its fd does.
+ * @id:		index in vm->vcpus.
+ * @mutex:	serializes the vCPU's ioctls.
+ * @run:	the shared run page (page 0 of @run_pages).
+ * @run_pages:	VMEM_RUN_PAGES pages mapped by userspace through mmap().
+ * @regs:	guest GPRs (VCPU_REGS_*); the backend syncs RAX/RSP with the
+ *		hardware around each entry. @mutex.
+ * @rip:	guest RIP; advanced only by vcpu_skip_insn(). @mutex.
+ * @rflags:	guest RFLAGS. @mutex.
+ * @mode:	enum vcpu_mode; written by the vCPU thread, read by kickers.
+ * @cpu:	the CPU the vCPU entered the guest on last.
+ * @requests:	VCPU_REQ_* bits.
+ * @guest_fpu:	guest FPU/XSAVE state (the kernel's guest-fpstate API).
+ * @xcr0:	guest XCR0, loaded around each entry. @mutex.
+ * @cpuid:	CPUID table (@cpuid_nent entries). @mutex.
+ * @pending:	enum vcpu_pending. @mutex.
+ * @mmio_reg:	for VCPU_PENDING_MMIO_READ: destination register, its width
+ *		in bytes, and whether it is AH/CH/DH/BH.
+ * @pio:	for string port I/O: the guest address of the next element,
+ *		element size, count in this exit, direction and REP.
+ * @dr:		virtual DR0-3, DR6, DR7 (guest breakpoints are not supported;
+ *		the hardware's debug registers stay the host's). @mutex.
+ * @exits:	number of guest exits.
+ * @arch:	backend cookie (vcpu_create / vcpu_free).
+ */
+struct vmem_vcpu {
+	struct vmem_vm *vm;
+	u32 id;
+	struct mutex mutex;
+	struct vmem_run *run;
+	struct page *run_pages[VMEM_RUN_PAGES];
+
+	u64 regs[VCPU_NR_REGS];
+	u64 rip;
+	u64 rflags;
+
+	int mode;
+	int cpu;
+	unsigned long requests;
+
+	struct fpu_guest guest_fpu;
+	u64 xcr0;
+	struct vmem_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+
+	enum vcpu_pending pending;
+	struct {
+		u8 reg;
+		u8 width;
+		bool high8;
+	} mmio_reg;
+	struct {
+		u64 gva;
+		u32 count;
+		u8 size;
+		bool down;
+		bool rep;
+		u8 insn_len;
+	} pio;
+	u64 dr[6];
+
+	u64 exits;
+	void *arch;
+};
+
+/* vm.c */
+long vmem_create_vm(struct vmem_vm_config __user *ucfg);
+void vm_get(struct vmem_vm *vm);
+void vm_put(struct vmem_vm *vm);
+int vmem_vm_init(void);
+void vmem_vm_exit(void);
+
+/* vcpu.c */
+int vcpu_create(struct vmem_vm *vm, unsigned long id);
+void vcpu_free(struct vmem_vcpu *vcpu);
+
+/* run.c */
+long vcpu_run(struct vmem_vcpu *vcpu);
+void vcpu_skip_insn(struct vmem_vcpu *vcpu, u32 len);
+void vmem_flush_vm(struct vmem_vm *vm);
+
+/* exit.c */
+int vcpu_handle_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit);
+void vcpu_inject_gp(struct vmem_vcpu *vcpu);
+void vcpu_inject_ud(struct vmem_vcpu *vcpu);
+
+/* cpuid.c */
+int vcpu_cpuid_init(struct vmem_vcpu *vcpu);
+int vcpu_set_cpuid(struct vmem_vcpu *vcpu, struct vmem_cpuid __user *ucpuid);
+void vcpu_emulate_cpuid(struct vmem_vcpu *vcpu);
+
+/* msr.c */
+int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data);
+int vcpu_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data);
+
+void vmem_run_init(void);
+extern u64 vmem_host_xcr0;
+
+/* hw.c: per-CPU virtualization enable, counted by live VMs */
+int vmem_hw_get(void);
+void vmem_hw_put(void);
+int vmem_hw_init(void);
+void vmem_hw_exit(void);
+
+/* sysfs.c */
+int vmem_sysfs_init(void);
+void vmem_sysfs_exit(void);
+int vmem_sysfs_add_vm(struct vmem_vm *vm);
+void vmem_sysfs_del_vm(struct vmem_vm *vm);
+
+/* config.c (pure logic, also built into the host unit tests) */
+#include "config.h"
+
+/* Module-wide counters shown in sysfs. */
+extern atomic_t vmem_nr_vms;
+extern atomic_t vmem_nr_vcpus;
+extern atomic_t vmem_hw_cpus;
+extern unsigned int vmem_max_vms;
+
+#endif /* VMEM_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Another hypervisor on the same host: while KVM holds SVM/VMX, creating a
+ * vmem VM fails with -EBUSY (and nothing crashes), and the other way round.
+ * Needs /dev/kvm inside the sandbox; skips without it.
+ */
+#include <linux/kvm.h>
+
+#include "kselftest_harness.h"
+#include "vmem_util.h"
+
+FIXTURE(coexist) {
+	int dev, kvm;
+};
+
+FIXTURE_SETUP(coexist)
+{
+	self->dev = open(VMEM_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	self->kvm = open("/dev/kvm", O_RDWR);
+	if (self->kvm < 0)
+		SKIP(return, "no /dev/kvm (kvm_amd/kvm_intel not loadable here)");
+}
+
+FIXTURE_TEARDOWN(coexist)
+{
+	if (self->kvm >= 0)
+		close(self->kvm);
+	close(self->dev);
+}
+
+TEST_F(coexist, hw_busy_while_kvm_has_vm)
+{
+	struct vmem_vm_config cfg = vmem_config(8 * MiB);
+	int kvm_vm, vm;
+
+	kvm_vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+	ASSERT_LE(0, kvm_vm) TH_LOG("KVM_CREATE_VM: %s", strerror(errno));
+	EXPECT_EQ(-EBUSY, vmem_create_vm(self->dev, &cfg));
+	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	close(kvm_vm);
+	vm = vmem_create_vm(self->dev, &cfg);
+	EXPECT_LE(0, vm);
+	close(vm);
+}
+
+TEST_F(coexist, kvm_busy_while_vmem_has_vm)
+{
+	struct vmem_vm_config cfg = vmem_config(8 * MiB);
+	int kvm_vm, vm;
+
+	vm = vmem_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, vm);
+	kvm_vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+	EXPECT_EQ(-1, kvm_vm);
+	if (kvm_vm >= 0)
+		close(kvm_vm);
+	close(vm);
+	kvm_vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+	EXPECT_LE(0, kvm_vm);
+	close(kvm_vm);
+}
+
+TEST_HARNESS_MAIN

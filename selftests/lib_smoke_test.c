@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Smoke tests of the guest-code test library itself, runnable on either
+ * backend (VMEM_TEST_BACKEND=vmem|kvm): ucall stages and arguments, guest
+ * assertion reporting, port I/O of every size, MMIO beyond guest memory,
+ * HLT, exception handlers and unhandled exceptions, the null guard page,
+ * SSE/AVX register survival across exits, and two vCPUs.
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "vmem_test.h"
+
+#define TEST_PORT	0x2000
+#define MMIO_GPA	0xd0000000ULL	/* below 4 GiB, beyond guest memory */
+#define BAD_MSR		0xdeadbeef
+
+/* ---- ucall stages and arguments ---- */
+
+static void guest_stages(__u64 a, __u64 b)
+{
+	GUEST_SYNC(a);
+	GUEST_SYNC(b);
+	GUEST_SYNC(a + b);
+	GUEST_DONE();
+}
+
+TEST(lib_ucall_stages)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	__u64 want[] = { 3, 39, 42 };
+	struct ucall uc;
+	unsigned int i;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_stages);
+	vcpu_args_set(vcpu, 2, 3ULL, 39ULL);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_SYNC);
+		ASSERT_EQ(uc.args[0], want[i]);
+	}
+	ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_DONE);
+	vm_free(vm);
+}
+
+/* Returning from guest code counts as GUEST_DONE(). */
+static void guest_returns(void)
+{
+}
+
+TEST(lib_guest_return_is_done)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_returns);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
+	vm_free(vm);
+}
+
+/* ---- a failing guest assertion reaches the host with file:line ---- */
+
+static const int assert_line = __LINE__ + 5;
+
+static void guest_assert_fails(__u64 v)
+{
+	GUEST_SYNC(0);
+	GUEST_ASSERT_EQ(v, 42);
+	GUEST_DONE();
+}
+
+TEST(lib_guest_assert_reports_location)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct ucall uc;
+	char msg[600];
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_assert_fails);
+	vcpu_args_set(vcpu, 1, 41ULL);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_SYNC);
+	vcpu_run(vcpu);
+	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_ABORT);
+	ASSERT_EQ(uc.line, assert_line);
+	ASSERT_NE(strstr(uc.file_str, "lib_smoke_test.c"), NULL);
+	ASSERT_STREQ(uc.expr_str, "v == 42");
+	ASSERT_EQ(uc.args[0], 41);
+	ASSERT_EQ(uc.args[1], 42);
+	ucall_format(&uc, msg, sizeof(msg));
+	TH_LOG("as reported: %s", msg);
+	vm_free(vm);
+}
+
+/* ---- port I/O of sizes 1, 2 and 4 ---- */
+
+static void guest_pio(void)
+{
+	outb(TEST_PORT, 0x12);
+	outw(TEST_PORT + 2, 0x3456);
+	outl(TEST_PORT + 4, 0x789abcde);
+	GUEST_ASSERT_EQ(inb(TEST_PORT + 1), 0xab);
+	GUEST_ASSERT_EQ(inw(TEST_PORT + 2), 0xcdef);
+	GUEST_ASSERT_EQ(inl(TEST_PORT + 4), 0x01234567);
+	GUEST_DONE();
+}
+
+TEST(lib_pio_sizes)
+{
+	static const struct {
+		__u16 port;
+		__u8 size, dir;
+		__u32 val;
+	} want[] = {
+		{ TEST_PORT, 1, VMEM_EXIT_IO_OUT, 0x12 },
+		{ TEST_PORT + 2, 2, VMEM_EXIT_IO_OUT, 0x3456 },
+		{ TEST_PORT + 4, 4, VMEM_EXIT_IO_OUT, 0x789abcde },
+		{ TEST_PORT + 1, 1, VMEM_EXIT_IO_IN, 0xab },
+		{ TEST_PORT + 2, 2, VMEM_EXIT_IO_IN, 0xcdef },
+		{ TEST_PORT + 4, 4, VMEM_EXIT_IO_IN, 0x01234567 },
+	};
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	unsigned int i;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_pio);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct vmem_exit *e = &vcpu->exit;
+		__u32 v = 0;
+
+		vcpu_run(vcpu);
+		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+		ASSERT_EQ(e->io.port, want[i].port);
+		ASSERT_EQ(e->io.size, want[i].size);
+		ASSERT_EQ(e->io.direction, want[i].dir);
+		ASSERT_EQ(e->io.count, 1);
+		if (want[i].dir == VMEM_EXIT_IO_OUT) {
+			memcpy(&v, e->io.data, e->io.size);
+			ASSERT_EQ(v, want[i].val);
+		} else {
+			memcpy(e->io.data, &want[i].val, e->io.size);
+		}
+	}
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
+	vm_free(vm);
+}
+
+/* ---- MMIO: guest-physical addresses beyond guest memory ---- */
+
+static void guest_mmio(void)
+{
+	volatile __u32 *p = (volatile __u32 *)MMIO_GPA;
+
+	*p = 0xcafef00d;
+	GUEST_ASSERT_EQ(p[1], 0x5a5a1234);
+	GUEST_DONE();
+}
+
+TEST(lib_mmio_beyond_memory)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	__u32 v = 0, reply = 0x5a5a1234;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio);
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
+	ASSERT_EQ(vcpu->exit.mmio.gpa, MMIO_GPA);
+	ASSERT_EQ(vcpu->exit.mmio.len, 4);
+	ASSERT_TRUE(vcpu->exit.mmio.is_write);
+	memcpy(&v, vcpu->exit.mmio.data, 4);
+	ASSERT_EQ(v, 0xcafef00d);
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
+	ASSERT_EQ(vcpu->exit.mmio.gpa, MMIO_GPA + 4);
+	ASSERT_FALSE(vcpu->exit.mmio.is_write);
+	memcpy(vcpu->exit.mmio.data, &reply, 4);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
+	vm_free(vm);
+}
+
+/* ---- HLT with interrupts off exits to userspace ---- */
+
+static void guest_hlt(void)
+{
+	hlt();
+	GUEST_DONE();
+}
+
+TEST(lib_hlt_exits)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_hlt);
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_HLT);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
+	vm_free(vm);
+}
+
+/* ---- #GP from RDMSR of a bad MSR, caught by a guest handler ---- */
+
+static __u64 gp_count, gp_error_code = ~0ULL;
+
+static void guest_gp_handler(struct ex_regs *regs)
+{
+	GUEST_ASSERT_EQ(regs->vector, GP_VECTOR);
+	GUEST_ASSERT_EQ(*(__u16 *)regs->rip, 0x320f);	/* rdmsr */
+	gp_count++;
+	gp_error_code = regs->error_code;
+	regs->rip += 2;
+}
+
+static void guest_bad_rdmsr(void)
+{
+	rdmsr(BAD_MSR);
+	GUEST_ASSERT_EQ(gp_count, 1);
+	GUEST_ASSERT_EQ(gp_error_code, 0);
+	GUEST_DONE();
+}
+
+TEST(lib_rdmsr_bad_msr_gp)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_bad_rdmsr);
+	vm_install_exception_handler(vm, GP_VECTOR, guest_gp_handler);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
+	sync_global_from_guest(vm, gp_count);
+	ASSERT_EQ(gp_count, 1);
+	vm_free(vm);
+}
+
+/* ---- unhandled exceptions reach the host: #UD, and #PF on page 0 ---- */
+
+extern char smoke_ud2[];
+
+static void guest_ud2(void)
+{
+	asm volatile(".globl smoke_ud2\nsmoke_ud2: ud2");
+	GUEST_DONE();
+}
+
+TEST(lib_unhandled_exception_reported)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_ud2);
+	vcpu_run(vcpu);
+	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
+	ASSERT_EQ(uc.args[0], UD_VECTOR);
+	ASSERT_EQ(uc.args[2], (__u64)(unsigned long)smoke_ud2);
+	vm_free(vm);
+}
+
+static void guest_null_read(void)
+{
+	volatile __u64 *null = NULL;
+
+	asm volatile("" : "+r"(null));	/* hide the constant from gcc */
+	GUEST_SYNC(*null);
+}
+
+TEST(lib_null_page_not_mapped)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_null_read);
+	vcpu_run(vcpu);
+	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
+	ASSERT_EQ(uc.args[0], PF_VECTOR);
+	ASSERT_EQ(uc.args[1] & 1, 0);	/* not present */
+	ASSERT_EQ(uc.args[3], 0);	/* CR2 */
+	vm_free(vm);
+}
+
+/* ---- SSE and AVX registers survive exits to a host that uses them ---- */
+
+#define SIMD_PORT	0x2010
+
+static __u8 simd_in[16][32] __attribute__((aligned(32)));
+static __u8 simd_out[16][32] __attribute__((aligned(32)));
+
+static void guest_simd(__u64 use_avx)
+{
+	asm volatile(
+		"movdqu 0x000(%0), %%xmm0\n\t"  "movdqu 0x020(%0), %%xmm1\n\t"
+		"movdqu 0x040(%0), %%xmm2\n\t"  "movdqu 0x060(%0), %%xmm3\n\t"
+		"movdqu 0x080(%0), %%xmm4\n\t"  "movdqu 0x0a0(%0), %%xmm5\n\t"
+		"movdqu 0x0c0(%0), %%xmm6\n\t"  "movdqu 0x0e0(%0), %%xmm7\n\t"
+		"movdqu 0x100(%0), %%xmm8\n\t"  "movdqu 0x120(%0), %%xmm9\n\t"
+		"movdqu 0x140(%0), %%xmm10\n\t" "movdqu 0x160(%0), %%xmm11\n\t"
+		"movdqu 0x180(%0), %%xmm12\n\t" "movdqu 0x1a0(%0), %%xmm13\n\t"
+		"movdqu 0x1c0(%0), %%xmm14\n\t" "movdqu 0x1e0(%0), %%xmm15\n\t"
+		"outb %%al, %%dx\n\t"
+		"movdqu %%xmm0, 0x000(%1)\n\t"  "movdqu %%xmm1, 0x020(%1)\n\t"
+		"movdqu %%xmm2, 0x040(%1)\n\t"  "movdqu %%xmm3, 0x060(%1)\n\t"
+		"movdqu %%xmm4, 0x080(%1)\n\t"  "movdqu %%xmm5, 0x0a0(%1)\n\t"
+		"movdqu %%xmm6, 0x0c0(%1)\n\t"  "movdqu %%xmm7, 0x0e0(%1)\n\t"
+		"movdqu %%xmm8, 0x100(%1)\n\t"  "movdqu %%xmm9, 0x120(%1)\n\t"
+		"movdqu %%xmm10, 0x140(%1)\n\t" "movdqu %%xmm11, 0x160(%1)\n\t"
+		"movdqu %%xmm12, 0x180(%1)\n\t" "movdqu %%xmm13, 0x1a0(%1)\n\t"
+		"movdqu %%xmm14, 0x1c0(%1)\n\t" "movdqu %%xmm15, 0x1e0(%1)\n\t"
+		: : "r"(simd_in), "r"(simd_out), "a"(0), "d"(SIMD_PORT)
+		: "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+		  "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+		  "xmm13", "xmm14", "xmm15");
+	if (use_avx)
+		asm volatile(
+			"vmovdqu 0x000(%0), %%ymm0\n\t"
+			"vmovdqu 0x0e0(%0), %%ymm7\n\t"
+			"vmovdqu 0x1e0(%0), %%ymm15\n\t"
+			"outb %%al, %%dx\n\t"
+			"vmovdqu %%ymm0, 0x000(%1)\n\t"
+			"vmovdqu %%ymm7, 0x0e0(%1)\n\t"
+			"vmovdqu %%ymm15, 0x1e0(%1)\n\t"
+			"vzeroupper\n\t"
+			: : "r"(simd_in), "r"(simd_out), "a"(0), "d"(SIMD_PORT)
+			: "memory", "xmm0", "xmm7", "xmm15");
+	GUEST_DONE();
+}
+
+static void guest_report_avx(void)
+{
+	GUEST_SYNC(this_cpu_has_avx() && (read_cr4() & X86_CR4_OSXSAVE) &&
+		   (xgetbv(0) & X86_XCR0_AVX));
+	GUEST_DONE();
+}
+
+/* The host runs SIMD code of its own while the guest is out. */
+static void host_clobber_simd(void)
+{
+	asm volatile("pcmpeqb %%xmm0, %%xmm0\n\t"
+		     "movdqa %%xmm0, %%xmm7\n\t"
+		     "movdqa %%xmm0, %%xmm15\n\t"
+		     : : : "xmm0", "xmm7", "xmm15");
+}
+
+TEST(lib_simd_registers_survive_exits)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct ucall uc;
+	__u64 avx;
+	int i, j, ylen;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_report_avx);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_SYNC);
+	avx = uc.args[0];
+	vm_free(vm);
+	TH_LOG("guest AVX: %s", avx ? "enabled, YMM checked too" :
+	       "not offered by CPUID, XMM only");
+
+	for (i = 0; i < 16; i++)
+		for (j = 0; j < 32; j++)
+			simd_in[i][j] = i * 32 + j + 1;
+	vm = vm_create_with_one_vcpu(&vcpu, guest_simd);
+	vcpu_args_set(vcpu, 1, avx);
+	sync_global_to_guest(vm, simd_in);
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+	ASSERT_EQ(vcpu->exit.io.port, SIMD_PORT);
+	host_clobber_simd();
+	if (avx) {
+		vcpu_run(vcpu);
+		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+		host_clobber_simd();
+	}
+	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
+	sync_global_from_guest(vm, simd_out);
+	for (i = 0; i < 16; i++) {
+		ylen = avx && (i == 0 || i == 7 || i == 15) ? 32 : 16;
+		EXPECT_EQ(memcmp(simd_in[i], simd_out[i], ylen), 0)
+			TH_LOG("register %d changed across the exit", i);
+	}
+	vm_free(vm);
+}
+
+/* ---- two vCPUs, each on its own stack ---- */
+
+static void guest_smp(__u64 id)
+{
+	__u64 local = id * 1000;
+
+	GUEST_SYNC(id);
+	GUEST_SYNC((unsigned long)&local);
+	GUEST_ASSERT_EQ(local, id * 1000);
+	GUEST_DONE();
+}
+
+TEST(lib_two_vcpus)
+{
+	struct vmem_test_vcpu *v0, *v1;
+	struct vmem_test_vm *vm;
+	struct ucall u0, u1;
+
+	vm = vm_create(0, 2);
+	v0 = vm_vcpu_add(vm, 0, guest_smp);
+	v1 = vm_vcpu_add(vm, 1, guest_smp);
+	vcpu_args_set(v0, 1, 0ULL);
+	vcpu_args_set(v1, 1, 1ULL);
+	ASSERT_EQ(vcpu_run_ucall(v1, &u1), UCALL_SYNC);
+	ASSERT_EQ(vcpu_run_ucall(v0, &u0), UCALL_SYNC);
+	ASSERT_EQ(u0.args[0], 0);
+	ASSERT_EQ(u1.args[0], 1);
+	ASSERT_EQ(vcpu_run_ucall(v0, &u0), UCALL_SYNC);
+	ASSERT_EQ(vcpu_run_ucall(v1, &u1), UCALL_SYNC);
+	ASSERT_NE(u0.args[0], u1.args[0]);
+	ASSERT_LT(u0.args[0], VMEM_GUEST_STACK_TOP(0));
+	ASSERT_GE(u1.args[0], VMEM_GUEST_STACK_TOP(0));
+	ASSERT_EQ(vcpu_run_ucall(v0, NULL), UCALL_DONE);
+	ASSERT_EQ(vcpu_run_ucall(v1, NULL), UCALL_DONE);
+	vm_free(vm);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Object lifetime: fds closed in every order, mappings that outlive fds,
+ * many create/destroy cycles, and hardware virtualization being held only
+ * while VMs exist.
+ */
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "vmem_util.h"
+
+FIXTURE(life) {
+	int dev;
+};
+
+FIXTURE_SETUP(life)
+{
+	self->dev = open(VMEM_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, vmem_sysfs("nr_vms"));
+	ASSERT_EQ(0, vmem_sysfs("nr_vcpus"));
+}
+
+FIXTURE_TEARDOWN(life)
+{
+	close(self->dev);
+}
+
+static int make_vm(int dev, int *vcpus, int n)
+{
+	struct vmem_vm_config cfg = vmem_config(8 * MiB);
+	int vm = vmem_create_vm(dev, &cfg), i;
+
+	for (i = 0; vm >= 0 && i < n; i++)
+		vcpus[i] = vmem_create_vcpu(vm, i);
+	return vm;
+}
+
+TEST_F(life, fd_close_vm_before_vcpus)
+{
+	int vcpus[2], vm = make_vm(self->dev, vcpus, 2);
+
+	ASSERT_LE(0, vm);
+	ASSERT_LE(0, vcpus[0]);
+	ASSERT_LE(0, vcpus[1]);
+	close(vm);
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));	/* kept alive by the vCPUs */
+	close(vcpus[0]);
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	close(vcpus[1]);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+}
+
+TEST_F(life, fd_close_vcpus_before_vm)
+{
+	int vcpus[2], vm = make_vm(self->dev, vcpus, 2);
+
+	ASSERT_LE(0, vm);
+	close(vcpus[1]);
+	close(vcpus[0]);
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(2, vmem_sysfs("nr_vcpus"));	/* freed with the VM */
+	close(vm);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+}
+
+TEST_F(life, fd_close_dev_first)
+{
+	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
+
+	ASSERT_LE(0, vm);
+	close(self->dev);
+	self->dev = open(VMEM_DEV, O_RDWR);	/* for the teardown */
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	close(vm);
+	close(vcpus[0]);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+}
+
+TEST_F(life, fd_mapping_outlives_fds)
+{
+	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
+	long size = ioctl(self->dev, VMEM_GET_VCPU_MMAP_SIZE, 0);
+	volatile unsigned char *run;
+
+	ASSERT_LE(0, vm);
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpus[0], 0);
+	ASSERT_NE(MAP_FAILED, run);
+	close(vcpus[0]);
+	close(vm);
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));	/* the mapping pins it */
+	run[0] = 1;				/* and it is still usable */
+	munmap((void *)run, size);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+}
+
+TEST_F(life, fd_inherited_by_child)
+{
+	int vcpus[1], vm = make_vm(self->dev, vcpus, 1), status;
+	pid_t pid;
+
+	ASSERT_LE(0, vm);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(vm);
+		close(vcpus[0]);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	close(vcpus[0]);
+	close(vm);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+}
+
+TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
+{
+	int i, vcpus[2];
+
+	for (i = 0; i < 1000; i++) {
+		int vm = make_vm(self->dev, vcpus, 2);
+
+		ASSERT_LE(0, vm) TH_LOG("cycle %d", i);
+		ASSERT_LE(0, vcpus[0]);
+		ASSERT_LE(0, vcpus[1]);
+		/* Vary the close order from cycle to cycle. */
+		if (i & 1) {
+			close(vm);
+			close(vcpus[0]);
+			close(vcpus[1]);
+		} else {
+			close(vcpus[1]);
+			close(vcpus[0]);
+			close(vm);
+		}
+	}
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+	EXPECT_EQ(0, vmem_sysfs("pool_allocated_pages"));
+}
+
+TEST_F(life, hw_enabled_only_while_vms_exist)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int vcpus[1], vm, vm2;
+
+	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	vm = make_vm(self->dev, vcpus, 0);
+	ASSERT_LE(0, vm);
+	EXPECT_EQ(cpus, vmem_sysfs("hw_enabled_cpus"));
+	vm2 = make_vm(self->dev, vcpus, 0);
+	ASSERT_LE(0, vm2);
+	close(vm);
+	EXPECT_EQ(cpus, vmem_sysfs("hw_enabled_cpus"));
+	close(vm2);
+	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMEM_CREATE_VM: success, the values written back, the sysfs view, and a
+ * documented errno for every kind of bad argument.
+ */
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "vmem_util.h"
+
+FIXTURE(vm) {
+	int dev;
+};
+
+FIXTURE_SETUP(vm)
+{
+	self->dev = open(VMEM_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, vmem_sysfs("nr_vms")) TH_LOG("a VM leaked from a previous test");
+}
+
+FIXTURE_TEARDOWN(vm)
+{
+	close(self->dev);
+}
+
+/* Create with @cfg and expect failure with errno @err. */
+#define EXPECT_CREATE_FAILS(err, cfg)					\
+	do {								\
+		int __fd = vmem_create_vm(self->dev, &(cfg));		\
+		EXPECT_EQ(-(err), __fd);				\
+		if (__fd >= 0)						\
+			close(__fd);					\
+	} while (0)
+
+TEST_F(vm, vm_create_writes_back_id_and_name)
+{
+	struct vmem_vm_config cfg = vmem_config(16 * MiB);
+	char expect[VMEM_NAME_LEN];
+	int fd;
+
+	cfg.id = 12345;		/* ignored on input */
+	fd = vmem_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, fd);
+	snprintf(expect, sizeof(expect), "vm%u", cfg.id);
+	EXPECT_STREQ(expect, cfg.name);
+	EXPECT_EQ(cfg.id, vmem_vm_sysfs(cfg.name, "id"));
+	EXPECT_EQ(16 * MiB, vmem_vm_sysfs(cfg.name, "mem_size"));
+	EXPECT_EQ(VMEM_DEFAULT_SHARES, vmem_vm_sysfs(cfg.name, "shares"));
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	close(fd);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(-1, vmem_vm_sysfs(cfg.name, "id"));
+}
+
+TEST_F(vm, vm_create_keeps_given_parameters)
+{
+	struct vmem_vm_config cfg = vmem_config(64 * MiB);
+	int fd;
+
+	strcpy(cfg.name, "guest-A_1.x");
+	cfg.shares = 2500;
+	cfg.salt = 77;
+	cfg.min_size = 4 * MiB;
+	fd = vmem_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, fd);
+	EXPECT_STREQ("guest-A_1.x", cfg.name);
+	EXPECT_EQ(2500, vmem_vm_sysfs("guest-A_1.x", "shares"));
+	EXPECT_EQ(77, vmem_vm_sysfs("guest-A_1.x", "salt"));
+	EXPECT_EQ(4 * MiB, vmem_vm_sysfs("guest-A_1.x", "min_size"));
+	close(fd);
+}
+
+TEST_F(vm, vm_create_rejects_nonzero_reserved)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(((struct vmem_vm_config *)0)->reserved) / 8; i++) {
+		struct vmem_vm_config cfg = vmem_config(16 * MiB);
+
+		cfg.reserved[i] = 1ULL << (i * 7);
+		EXPECT_CREATE_FAILS(EINVAL, cfg);
+	}
+	{
+		struct vmem_vm_config cfg = vmem_config(16 * MiB);
+
+		cfg.pad = 1;
+		EXPECT_CREATE_FAILS(EINVAL, cfg);
+	}
+}
+
+TEST_F(vm, vm_create_rejects_unknown_flags)
+{
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		struct vmem_vm_config cfg = vmem_config(16 * MiB);
+
+		cfg.flags = 1u << bit;
+		EXPECT_CREATE_FAILS(EINVAL, cfg);
+	}
+}
+
+TEST_F(vm, vm_create_rejects_absurd_sizes)
+{
+	const __u64 bad[] = { 0, 1, 4095, 4097, 16 * MiB + 512,
+			      VMEM_MAX_MEM_SIZE + 4096, 1ULL << 63, ~0ULL };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vmem_vm_config cfg = vmem_config(bad[i]);
+
+		EXPECT_CREATE_FAILS(EINVAL, cfg);
+	}
+}
+
+TEST_F(vm, vm_create_accepts_max_size_without_allocating)
+{
+	struct vmem_vm_config cfg = vmem_config(VMEM_MAX_MEM_SIZE);
+	long long before = vmem_sysfs("pool_allocated_pages");
+	int fd = vmem_create_vm(self->dev, &cfg);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(before, vmem_sysfs("pool_allocated_pages"));
+	close(fd);
+}
+
+TEST_F(vm, vm_create_rejects_bad_min)
+{
+	struct vmem_vm_config cfg = vmem_config(16 * MiB);
+
+	cfg.min_size = 16 * MiB + 4096;
+	EXPECT_CREATE_FAILS(EINVAL, cfg);
+	cfg.min_size = 4096 + 1;
+	EXPECT_CREATE_FAILS(EINVAL, cfg);
+}
+
+TEST_F(vm, vm_create_rejects_bad_shares)
+{
+	struct vmem_vm_config cfg = vmem_config(16 * MiB);
+
+	cfg.shares = VMEM_MAX_SHARES + 1;
+	EXPECT_CREATE_FAILS(EINVAL, cfg);
+	cfg.shares = UINT_MAX;
+	EXPECT_CREATE_FAILS(EINVAL, cfg);
+}
+
+TEST_F(vm, vm_create_rejects_bad_names)
+{
+	const char *bad[] = { "a b", "../up", "x/y", ".hidden", "tab\t",
+			      "caf\xc3\xa9", "semi;colon" };
+	struct vmem_vm_config cfg;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cfg = vmem_config(16 * MiB);
+		strcpy(cfg.name, bad[i]);
+		EXPECT_CREATE_FAILS(EINVAL, cfg);
+	}
+	/* No terminating NUL inside the field. */
+	cfg = vmem_config(16 * MiB);
+	memset(cfg.name, 'a', sizeof(cfg.name));
+	EXPECT_CREATE_FAILS(EINVAL, cfg);
+}
+
+TEST_F(vm, vm_create_rejects_duplicate_name)
+{
+	struct vmem_vm_config cfg = vmem_config(16 * MiB);
+	int fd, fd2;
+
+	strcpy(cfg.name, "twin");
+	fd = vmem_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, fd);
+	EXPECT_CREATE_FAILS(EEXIST, cfg);
+	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	close(fd);
+	/* The name is free again once the VM is gone. */
+	fd2 = vmem_create_vm(self->dev, &cfg);
+	EXPECT_LE(0, fd2);
+	close(fd2);
+}
+
+TEST_F(vm, vm_create_rejects_bad_pointer)
+{
+	EXPECT_EQ(-1, ioctl(self->dev, VMEM_CREATE_VM, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->dev, VMEM_CREATE_VM, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+}
+
+TEST_F(vm, vm_create_admission_control)
+{
+	long long pool = vmem_sysfs("pool_mb") * MiB;
+	long long reserved = vmem_sysfs("pool_reserved_pages");
+	struct vmem_vm_config cfg = vmem_config(VMEM_MAX_MEM_SIZE);
+	int fd;
+
+	ASSERT_LT(0, pool);
+	/* A reservation bigger than the pool is refused... */
+	cfg.min_size = pool + 4096;
+	EXPECT_CREATE_FAILS(ENOMEM, cfg);
+	/* ...one that fits is accounted... */
+	cfg.min_size = pool / 2;
+	fd = vmem_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(reserved + pool / 2 / 4096, vmem_sysfs("pool_reserved_pages"));
+	/* ...and the next one must fit in what is left. */
+	cfg.min_size = pool / 2 + 4096;
+	cfg.name[0] = '\0';
+	EXPECT_CREATE_FAILS(ENOMEM, cfg);
+	close(fd);
+	EXPECT_EQ(reserved, vmem_sysfs("pool_reserved_pages"));
+}
+
+TEST_F(vm, vm_create_limited_by_max_vms)
+{
+	long long old = vmem_sysfs("max_vms");
+	struct vmem_vm_config cfg = vmem_config(16 * MiB);
+	char buf[32];
+	int fds[3], i;
+
+	ASSERT_EQ(0, write_str(VMEM_SYSFS "/max_vms", "2"));
+	for (i = 0; i < 2; i++) {
+		cfg.name[0] = '\0';
+		fds[i] = vmem_create_vm(self->dev, &cfg);
+		EXPECT_LE(0, fds[i]);
+	}
+	cfg.name[0] = '\0';
+	EXPECT_CREATE_FAILS(ENOSPC, cfg);
+	for (i = 0; i < 2; i++)
+		close(fds[i]);
+	EXPECT_EQ(-EINVAL, write_str(VMEM_SYSFS "/max_vms", "0"));
+	EXPECT_EQ(-EINVAL, write_str(VMEM_SYSFS "/max_vms", "100000"));
+	snprintf(buf, sizeof(buf), "%lld", old);
+	EXPECT_EQ(0, write_str(VMEM_SYSFS "/max_vms", buf));
+}
+
+TEST_HARNESS_MAIN
