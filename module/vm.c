@@ -175,6 +175,8 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return vm_guest_rw(vm, argp, true);
 	case VMEM_GET_VM_STATS:
 		return vm_get_stats(vm, argp);
+	case VMEM_DROP_MAPPINGS:
+		return arg ? -EINVAL : vmem_mm_drop_mappings(vm);
 	default:
 		return -ENOTTY;
 	}

@@ -126,6 +126,29 @@ int vmem_mm_fault(struct vmem_vm *vm, gpa_t gpa, bool write)
 	return r;
 }
 
+/**
+ * vmem_mm_drop_mappings() - VMEM_DROP_MAPPINGS: tear down all second-level
+ * tables, flush every vCPU, then free the tables.
+ * @vm: the VM
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmem_mm_drop_mappings(struct vmem_vm *vm)
+{
+	struct vmem_mm *mm = &vm->mm;
+	u64 *saved = (u64 *)get_zeroed_page(GFP_KERNEL);
+
+	if (!saved)
+		return -ENOMEM;
+	spin_lock(&mm->lock);
+	__slpt_detach_all(mm, saved);
+	spin_unlock(&mm->lock);
+	vmem_flush_vm(vm);
+	slpt_free_detached(mm, saved);
+	free_page((unsigned long)saved);
+	return 0;
+}
+
 /* A referenced page to read @ppn from, or NULL when it reads as zeros. */
 static struct page *mm_page_for_read(struct vmem_mm *mm, ppn_t ppn)
 {

@@ -93,6 +93,7 @@ void vmem_mm_destroy(struct vmem_mm *mm);
 #define VMEM_FAULT_MMIO	1
 
 int vmem_mm_fault(struct vmem_vm *vm, gpa_t gpa, bool write);
+int vmem_mm_drop_mappings(struct vmem_vm *vm);
 int vmem_mm_read(struct vmem_vm *vm, gpa_t gpa, void *dst, size_t len,
 		 bool user);
 int vmem_mm_write(struct vmem_vm *vm, gpa_t gpa, const void *src, size_t len,

@@ -73,6 +73,40 @@ void slpt_destroy(struct vmem_mm *mm)
 }
 
 /**
+ * __slpt_detach_all() - empty the root table, keeping the old entries.
+ * Caller holds mm->lock; it must flush the VM and only then free the
+ * detached tables with slpt_free_detached(), since a vCPU may still be
+ * walking them until the flush completes.
+ * @mm: the VM's memory
+ * @saved: 512 entries, receives the root's old content
+ */
+void __slpt_detach_all(struct vmem_mm *mm, u64 *saved)
+{
+	u64 *root = page_address(mm->root);
+	unsigned int i;
+
+	for (i = 0; i < 512; i++) {
+		saved[i] = root[i];
+		WRITE_ONCE(root[i], 0);
+	}
+}
+
+/**
+ * slpt_free_detached() - free the tables __slpt_detach_all() removed.
+ * @mm: the VM's memory
+ * @saved: what __slpt_detach_all() returned, after a flush of the VM
+ */
+void slpt_free_detached(struct vmem_mm *mm, const u64 *saved)
+{
+	unsigned int i;
+
+	for (i = 0; i < 512; i++)
+		if (saved[i] & mm->fmt->present)
+			slpt_free_level(mm, slpt_table(saved[i]),
+					SLPT_LEVELS - 1);
+}
+
+/**
  * slpt_cache_topup() - make sure @cache holds enough tables for one map.
  * @cache: the caller's cache
  *

@@ -54,5 +54,7 @@ void __slpt_map(struct vmem_mm *mm, gpa_t gpa, mpn_t mpn, bool writable,
 bool __slpt_unmap(struct vmem_mm *mm, gpa_t gpa);
 bool __slpt_wrprotect(struct vmem_mm *mm, gpa_t gpa);
 u64 __slpt_lookup(struct vmem_mm *mm, gpa_t gpa);
+void __slpt_detach_all(struct vmem_mm *mm, u64 *saved);
+void slpt_free_detached(struct vmem_mm *mm, const u64 *saved);
 
 #endif /* VMEM_SLPT_H */

@@ -109,7 +109,7 @@ void svm_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	vmcb->control.clean = 0;
 
 	svm_clgi();
-	__svm_vmrun(vcpu->regs, sv->vmcb_pa, page_to_phys(sd->host_save));
+	svm_enter_exit(vcpu->regs, sv->vmcb_pa, page_to_phys(sd->host_save));
 	svm_stgi();
 
 	/* #VMEXIT disabled the host's breakpoints; put them back if any. */

@@ -78,6 +78,9 @@ void svm_inject_exception(struct vmem_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error);
 void __svm_vmrun(u64 *regs, hpa_t vmcb_pa, hpa_t host_pa);
 
+/* enter.c */
+void svm_enter_exit(u64 *regs, hpa_t vmcb_pa, hpa_t host_pa);
+
 /* exit.c */
 void svm_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit);
 

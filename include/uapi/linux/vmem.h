@@ -6,7 +6,7 @@
  *   /dev/vmem   -> VMEM_GET_API_VERSION, VMEM_CREATE_VM, VMEM_CHECK_EXTENSION,
  *                  VMEM_GET_VCPU_MMAP_SIZE
  *   VM fd       -> VMEM_CREATE_VCPU, VMEM_READ_GUEST, VMEM_WRITE_GUEST,
- *                  VMEM_GET_VM_STATS
+ *                  VMEM_GET_VM_STATS, VMEM_DROP_MAPPINGS
  *   vCPU fd     -> VMEM_RUN, VMEM_GET/SET_REGS, VMEM_GET/SET_SREGS,
  *                  VMEM_SET_CPUID, mmap() of struct vmem_run
  *
@@ -234,6 +234,12 @@ struct vmem_run {
 #define VMEM_READ_GUEST		_IOW(VMEMIO, 0x42, struct vmem_guest_rw)
 #define VMEM_WRITE_GUEST	_IOW(VMEMIO, 0x43, struct vmem_guest_rw)
 #define VMEM_GET_VM_STATS	_IOR(VMEMIO, 0x44, struct vmem_vm_stats)
+/*
+ * Drop every second-level mapping (they are only a cache of the pmap) and
+ * wait until no vCPU can use a stale translation; the guest re-faults what
+ * it touches. Argument must be 0. Reclamation uses the same mechanism.
+ */
+#define VMEM_DROP_MAPPINGS	_IO(VMEMIO, 0x45)
 
 /* vCPU fd */
 #define VMEM_RUN		_IO(VMEMIO, 0x80)

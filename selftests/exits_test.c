@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest exits handled by the kernel or passed to userspace: string port
+ * I/O, the CPUID table, MSRs, triple fault, and the RUN ioctl's own
+ * argument checks (immediate exit, bad arguments, bad register state).
+ */
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kselftest_harness.h"
+#include "vmem_test.h"
+
+#define STR_PORT	0x2100
+#define STR_LEN		300
+#define BIG_LEN		5000	/* more than one data page: several exits */
+#define INSW_COUNT	50
+
+static unsigned char str_buf[BIG_LEN];
+static unsigned short insw_buf[INSW_COUNT];
+
+static void guest_string_io(__u64 len)
+{
+	unsigned long count = len, i;
+	const void *src = str_buf;
+	void *dst = insw_buf;
+
+	for (i = 0; i < len; i++)
+		str_buf[i] = (unsigned char)(i * 7 + 1);
+	asm volatile("cld; rep outsb"
+		     : "+S"(src), "+c"(count) : "d"(STR_PORT) : "memory");
+	GUEST_ASSERT_EQ(count, 0);
+	GUEST_ASSERT_EQ((unsigned long)src, (unsigned long)str_buf + len);
+
+	count = INSW_COUNT;
+	asm volatile("cld; rep insw"
+		     : "+D"(dst), "+c"(count) : "d"(STR_PORT) : "memory");
+	for (i = 0; i < INSW_COUNT; i++)
+		GUEST_ASSERT_EQ(insw_buf[i], (unsigned short)(0x1000 + i));
+	GUEST_DONE();
+}
+
+static void check_string_io(struct __test_metadata *_metadata, __u64 len)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	unsigned char *got = calloc(1, len);
+	__u64 seen = 0, i;
+
+	ASSERT_NE(NULL, got);
+	vm = vm_create_with_one_vcpu(&vcpu, guest_string_io);
+	vcpu_args_set(vcpu, 1, len);
+	while (seen < len) {
+		vcpu_run(vcpu);
+		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+		ASSERT_EQ(VMEM_EXIT_IO_OUT, vcpu->exit.io.direction);
+		ASSERT_EQ(STR_PORT, vcpu->exit.io.port);
+		ASSERT_EQ(1, vcpu->exit.io.size);
+		ASSERT_LE(seen + vcpu->exit.io.count, len);
+		memcpy(got + seen, vcpu->exit.io.data, vcpu->exit.io.count);
+		seen += vcpu->exit.io.count;
+	}
+	for (i = 0; i < len; i++) {
+		ASSERT_EQ((unsigned char)(i * 7 + 1), got[i]) TH_LOG("byte %llu", i);
+	}
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+	ASSERT_EQ(VMEM_EXIT_IO_IN, vcpu->exit.io.direction);
+	ASSERT_EQ(2, vcpu->exit.io.size);
+	ASSERT_EQ(INSW_COUNT, vcpu->exit.io.count);
+	for (i = 0; i < INSW_COUNT; i++)
+		((unsigned short *)vcpu->exit.io.data)[i] = 0x1000 + i;
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+	free(got);
+}
+
+TEST(pio_string_out_and_in)
+{
+	check_string_io(_metadata, STR_LEN);
+}
+
+TEST(pio_string_longer_than_a_page)
+{
+	check_string_io(_metadata, BIG_LEN);
+}
+
+static void guest_cpuid_default(void)
+{
+	__u32 a, b, c, d;
+
+	cpuid(0x40000000, 0, &a, &b, &c, &d);
+	GUEST_ASSERT_EQ(b, 0x6d656d76);	/* "vmem" */
+	GUEST_ASSERT_EQ(c, 0x6d656d76);
+	GUEST_ASSERT_EQ(d, 0x6d656d76);
+	cpuid(1, 0, &a, &b, &c, &d);
+	GUEST_ASSERT(c & (1u << 31));	/* hypervisor present */
+	GUEST_ASSERT(!(c & (1u << 5)));	/* no VMX */
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	GUEST_ASSERT(!(c & (1u << 2)));	/* no SVM */
+	GUEST_DONE();
+}
+
+TEST(cpuid_default_hides_virtualization)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid_default);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+}
+
+static void guest_cpuid_custom(void)
+{
+	__u32 a, b, c, d;
+
+	cpuid(0x4000abcd, 0, &a, &b, &c, &d);
+	GUEST_ASSERT_EQ(a, 1);
+	GUEST_ASSERT_EQ(b, 2);
+	GUEST_ASSERT_EQ(c, 3);
+	GUEST_ASSERT_EQ(d, 4);
+	cpuid(7, 1, &a, &b, &c, &d);
+	GUEST_ASSERT_EQ(a, 0x77);
+	cpuid(7, 0, &a, &b, &c, &d);	/* other index: not in the table */
+	GUEST_ASSERT_EQ(a | b | c | d, 0);
+	cpuid(0, 0, &a, &b, &c, &d);
+	GUEST_ASSERT_EQ(a | b | c | d, 0);
+	GUEST_DONE();
+}
+
+TEST(cpuid_table_set_by_userspace)
+{
+	struct {
+		struct vmem_cpuid hdr;
+		struct vmem_cpuid_entry e[2];
+	} t;
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	int fd;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid_custom);
+	fd = vcpu->vcpu->fd;
+	memset(&t, 0, sizeof(t));
+	t.hdr.nent = 2;
+	t.e[0] = (struct vmem_cpuid_entry){ .function = 0x4000abcd,
+					    .eax = 1, .ebx = 2, .ecx = 3, .edx = 4 };
+	t.e[1] = (struct vmem_cpuid_entry){ .function = 7, .index = 1,
+					    .flags = VMEM_CPUID_FLAG_INDEXED,
+					    .eax = 0x77 };
+	ASSERT_EQ(0, ioctl(fd, VMEM_SET_CPUID, &t));
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+}
+
+TEST(cpuid_table_rejects_bad_input)
+{
+	struct {
+		struct vmem_cpuid hdr;
+		struct vmem_cpuid_entry e[1];
+	} t;
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	int fd;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cpuid_default);
+	fd = vcpu->vcpu->fd;
+	memset(&t, 0, sizeof(t));
+	t.hdr.nent = VMEM_MAX_CPUID_ENTRIES + 1;
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
+	EXPECT_EQ(E2BIG, errno);
+	t.hdr.nent = 1;
+	t.hdr.flags = 1;
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.hdr.flags = 0;
+	t.e[0].flags = 2;
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
+	EXPECT_EQ(EINVAL, errno);
+	t.e[0].flags = 0;
+	t.e[0].reserved[1] = 9;
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	/* The default table is still in force. */
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+}
+
+static volatile __u64 gp_count;
+
+static void gp_handler(struct ex_regs *regs)
+{
+	gp_count++;
+	regs->rip += 2;		/* skip the faulting RDMSR/WRMSR */
+}
+
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_SYSCALL_MASK	0xc0000084
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_IA32_CR_PAT		0x277
+
+static void guest_msrs(void)
+{
+	__u64 before;
+
+	wrmsr(MSR_LSTAR, 0xffffffff81000000ULL);
+	GUEST_ASSERT_EQ(rdmsr(MSR_LSTAR), 0xffffffff81000000ULL);
+	wrmsr(MSR_STAR, 0x0023001000000000ULL);
+	GUEST_ASSERT_EQ(rdmsr(MSR_STAR), 0x0023001000000000ULL);
+	wrmsr(MSR_SYSCALL_MASK, 0x47700);
+	GUEST_ASSERT_EQ(rdmsr(MSR_SYSCALL_MASK), 0x47700);
+	wrmsr(MSR_KERNEL_GS_BASE, 0x12345000);
+	GUEST_ASSERT_EQ(rdmsr(MSR_KERNEL_GS_BASE), 0x12345000);
+	wrmsr(MSR_IA32_CR_PAT, 0x0007040600070406ULL);
+	GUEST_ASSERT_EQ(rdmsr(MSR_IA32_CR_PAT), 0x0007040600070406ULL);
+
+	/* Invalid values and unknown MSRs raise #GP and change nothing. */
+	before = gp_count;
+	wrmsr(MSR_LSTAR, 0x8000000000000000ULL);	/* non-canonical */
+	GUEST_ASSERT_EQ(gp_count, before + 1);
+	GUEST_ASSERT_EQ(rdmsr(MSR_LSTAR), 0xffffffff81000000ULL);
+	wrmsr(MSR_IA32_CR_PAT, 0x02);			/* reserved type */
+	GUEST_ASSERT_EQ(gp_count, before + 2);
+	wrmsr(0x12345678, 1);
+	GUEST_ASSERT_EQ(gp_count, before + 3);
+	GUEST_DONE();
+}
+
+TEST(msr_values_round_trip_and_bad_ones_gp)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_msrs);
+	vm_install_exception_handler(vm, 13, gp_handler);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+}
+
+static void guest_triple_fault(void)
+{
+	struct {
+		__u16 limit;
+		__u64 base;
+	} __attribute__((packed)) empty = { 0, 0 };
+
+	/* With no IDT, #UD cannot be delivered, nor the #DF: shutdown. */
+	asm volatile("lidt %0; ud2" : : "m"(empty));
+}
+
+TEST(triple_fault_is_shutdown_exit)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_triple_fault);
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_SHUTDOWN);
+	vm_free(vm);
+}
+
+static void guest_spin(void)
+{
+	for (;;)
+		asm volatile("pause");
+}
+
+TEST(run_immediate_exit_returns_eintr)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_run *run;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_spin);
+	run = vcpu->vcpu->run;
+	run->immediate_exit = 1;
+	EXPECT_EQ(-1, ioctl(vcpu->vcpu->fd, VMEM_RUN, 0));
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(VMEM_EXIT_INTR, run->exit_reason);
+	run->immediate_exit = 0;
+	vm_free(vm);
+}
+
+TEST(run_rejects_bad_arguments)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_sregs sregs;
+	struct vmem_regs regs;
+	int fd;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_spin);
+	fd = vcpu->vcpu->fd;
+	EXPECT_EQ(-1, ioctl(fd, VMEM_RUN, 1));
+	EXPECT_EQ(EINVAL, errno);
+
+	ASSERT_EQ(0, ioctl(fd, VMEM_GET_REGS, &regs));
+	regs.rflags |= 1ULL << 40;		/* reserved */
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_REGS, &regs));
+	EXPECT_EQ(EINVAL, errno);
+
+	ASSERT_EQ(0, ioctl(fd, VMEM_GET_SREGS, &sregs));
+	sregs.reserved[3] = 1;
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_SREGS, &sregs));
+	EXPECT_EQ(EINVAL, errno);
+	sregs.reserved[3] = 0;
+	sregs.cr0 &= ~(1ULL << 31);		/* paging off while LMA=1 */
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_SREGS, &sregs));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, ioctl(fd, VMEM_GET_SREGS, &sregs));
+	sregs.efer |= 1ULL << 30;		/* reserved EFER bit */
+	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_SREGS, &sregs));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, VMEM_GET_SREGS, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	vm_free(vm);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Several vCPUs and several VMs at once: four vCPUs writing and checking
+ * memory while the host keeps tearing down their second-level mappings (the
+ * flush primitive under load), and sixteen VMs running concurrently.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kselftest_harness.h"
+#include "vmem_test.h"
+#include "vmem_util.h"
+
+#define PAGE		4096ULL
+#define NR_VCPUS	4
+#define VCPU_PAGES	64
+#define ROUNDS		300
+
+static __u64 region;
+
+/* Each vCPU owns VCPU_PAGES pages; every round it rewrites and checks them. */
+static void guest_writer(__u64 id)
+{
+	__u64 base = region + id * VCPU_PAGES * PAGE, r, i;
+
+	for (r = 1; r <= ROUNDS; r++) {
+		for (i = 0; i < VCPU_PAGES; i++) {
+			volatile __u64 *p = (volatile __u64 *)(base + i * PAGE);
+
+			p[0] = (r << 32) | (id << 16) | i;
+			p[511] = ~p[0];
+		}
+		for (i = 0; i < VCPU_PAGES; i++) {
+			volatile __u64 *p = (volatile __u64 *)(base + i * PAGE);
+
+			GUEST_ASSERT_EQ(p[0], (r << 32) | (id << 16) | i);
+			GUEST_ASSERT_EQ(p[511], ~((r << 32) | (id << 16) | i));
+		}
+		if (!(r % 50))
+			GUEST_SYNC(r);
+	}
+	GUEST_DONE();
+}
+
+struct runner {
+	struct vmem_test_vcpu *vcpu;
+	pthread_t thread;
+	volatile int done;
+	int ok;
+	char why[256];
+};
+
+static void *run_to_done(void *arg)
+{
+	struct runner *rn = arg;
+	struct ucall uc;
+	__u64 cmd;
+
+	for (;;) {
+		if (__vcpu_run(rn->vcpu)) {
+			snprintf(rn->why, sizeof(rn->why), "RUN failed");
+			break;
+		}
+		if (rn->vcpu->exit.reason != VMEM_EXIT_IO) {
+			vcpu_exit_describe(rn->vcpu, rn->why, sizeof(rn->why));
+			break;
+		}
+		cmd = get_ucall(rn->vcpu, &uc);
+		if (cmd == UCALL_SYNC)
+			continue;
+		if (cmd == UCALL_DONE)
+			rn->ok = 1;
+		else
+			ucall_format(&uc, rn->why, sizeof(rn->why));
+		break;
+	}
+	rn->done = 1;
+	return NULL;
+}
+
+TEST(smp_flush_hammered_while_four_vcpus_write)
+{
+	struct runner rn[NR_VCPUS];
+	struct vmem_test_vm *vm;
+	struct vmem_vm_stats st;
+	unsigned long drops = 0;
+	int i, running;
+
+	vm = vm_create(64 << 20, 0);
+	region = vm_alloc(vm, NR_VCPUS * VCPU_PAGES * PAGE);
+	sync_global_to_guest(vm, region);
+	memset(rn, 0, sizeof(rn));
+	for (i = 0; i < NR_VCPUS; i++) {
+		rn[i].vcpu = vm_vcpu_add(vm, i, guest_writer);
+		vcpu_args_set(rn[i].vcpu, 1, (__u64)i);
+	}
+	for (i = 0; i < NR_VCPUS; i++)
+		ASSERT_EQ(0, pthread_create(&rn[i].thread, NULL, run_to_done, &rn[i]));
+	do {
+		ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 0));
+		drops++;
+		running = 0;
+		for (i = 0; i < NR_VCPUS; i++)
+			running += !rn[i].done;
+	} while (running);
+	for (i = 0; i < NR_VCPUS; i++) {
+		pthread_join(rn[i].thread, NULL);
+		EXPECT_TRUE(rn[i].ok) TH_LOG("vCPU %d: %s", i, rn[i].why);
+	}
+	ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_GET_VM_STATS, &st));
+	TH_LOG("%lu drops while running; %llu second-level faults",
+	       drops, st.npt_faults);
+	EXPECT_LT(10, drops);
+	EXPECT_LT(NR_VCPUS * VCPU_PAGES, st.npt_faults);
+	vm_free(vm);
+}
+
+#define NR_VMS	16
+
+static void guest_count(__u64 n)
+{
+	__u64 i, sum = 0;
+
+	for (i = 1; i <= n; i++) {
+		sum += i;
+		if (!(i % 1000))
+			GUEST_SYNC(i);
+	}
+	GUEST_ASSERT_EQ(sum, n * (n + 1) / 2);
+	GUEST_DONE();
+}
+
+TEST(smp_sixteen_vms_at_once)
+{
+	struct vmem_test_vcpu *vcpu[NR_VMS];
+	struct vmem_test_vm *vm[NR_VMS];
+	struct runner rn[NR_VMS];
+	int i;
+
+	memset(rn, 0, sizeof(rn));
+	for (i = 0; i < NR_VMS; i++) {
+		struct vm_params p = { .mem_size = 16 << 20 };
+
+		ASSERT_EQ(0, __vm_create(&p, &vm[i]));
+		vcpu[i] = vm_vcpu_add(vm[i], 0, guest_count);
+		vcpu_args_set(vcpu[i], 1, (__u64)20000);
+		rn[i].vcpu = vcpu[i];
+	}
+	EXPECT_EQ(NR_VMS, vmem_sysfs("nr_vms"));
+	for (i = 0; i < NR_VMS; i++)
+		ASSERT_EQ(0, pthread_create(&rn[i].thread, NULL, run_to_done, &rn[i]));
+	for (i = 0; i < NR_VMS; i++) {
+		pthread_join(rn[i].thread, NULL);
+		EXPECT_TRUE(rn[i].ok) TH_LOG("VM %d: %s", i, rn[i].why);
+	}
+	for (i = 0; i < NR_VMS; i++)
+		vm_free(vm[i]);
+	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+}
+
+TEST_HARNESS_MAIN
