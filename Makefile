@@ -4,6 +4,7 @@
 #   make            module + userland + selftests (installs missing packages)
 #   make check      everything, then the tests in the sandbox; ends "N passed, M failed"
 #   make sandbox    an interactive shell in the sandbox with vmem.ko loaded
+#   make bench      the benchmarks in one sandbox boot (vmem vs KVM)
 #   make C=1        the same build with sparse on the module
 #
 # The module builds against KDIR: the running kernel's build tree when there
@@ -45,7 +46,19 @@ payload: selftests
 	$(MAKE) KDIR=$(SANDBOX_KDIR) module
 	rm -rf $(PAYLOAD) && mkdir -p $(PAYLOAD)/selftests
 	cp module/vmem.ko selftests/run_all.sh $(PAYLOAD)/
-	cp selftests/*_test selftests/module_reload.sh $(PAYLOAD)/selftests/
+	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
+		$(PAYLOAD)/selftests/
+
+BENCH_PAYLOAD := $(TOP)/build/bench-payload
+
+bench: deps
+	$(MAKE) KDIR=$(SANDBOX_KDIR) module
+	$(MAKE) -C bench
+	rm -rf $(BENCH_PAYLOAD) && mkdir -p $(BENCH_PAYLOAD)/bench
+	cp module/vmem.ko $(BENCH_PAYLOAD)/
+	cp bench/guest_bench bench/run.sh $(BENCH_PAYLOAD)/bench/
+	$(TOP)/tools/sandbox --payload $(BENCH_PAYLOAD) --kvm-modules \
+		--module $(BENCH_PAYLOAD)/vmem.ko --timeout 1800 -- sh bench/run.sh
 
 check: deps
 	@$(TOP)/tools/check
@@ -58,6 +71,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C bench clean
 	rm -rf $(PAYLOAD)
 
-.PHONY: all deps module selftests unit payload check sandbox clean
+.PHONY: all deps module selftests unit payload bench check sandbox clean
