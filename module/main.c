@@ -97,9 +97,12 @@ static int __init vmem_init(void)
 	r = vmem_hw_init();
 	if (r)
 		goto err_vm;
-	r = vmem_sysfs_init();
+	r = share_init();
 	if (r)
 		goto err_hw;
+	r = vmem_sysfs_init();
+	if (r)
+		goto err_share;
 	/* Must come last: after this, /dev/vmem is open to userspace. */
 	r = misc_register(&vmem_dev);
 	if (r)
@@ -111,6 +114,8 @@ static int __init vmem_init(void)
 
 err_sysfs:
 	vmem_sysfs_exit();
+err_share:
+	share_exit();
 err_hw:
 	vmem_hw_exit();
 err_vm:
@@ -124,6 +129,7 @@ static void __exit vmem_exit(void)
 {
 	misc_deregister(&vmem_dev);
 	vmem_sysfs_exit();
+	share_exit();
 	vmem_hw_exit();
 	vmem_vm_exit();
 	vmem_arch->unsetup();

@@ -169,6 +169,9 @@ int vmem_sysfs_init(void)
 	r = sysfs_create_group(vmem_kobj, &vmem_attr_group);
 	if (r)
 		goto err;
+	r = sysfs_create_group(vmem_kobj, &share_attr_group);
+	if (r)
+		goto err;
 	vms_kobj = kobject_create_and_add("vms", vmem_kobj);
 	if (!vms_kobj) {
 		r = -ENOMEM;

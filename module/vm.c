@@ -48,6 +48,7 @@ static void vm_teardown(struct vmem_vm *vm)
 
 static void vm_unpublish(struct vmem_vm *vm)
 {
+	share_vm_remove(vm);
 	vmem_sysfs_del_vm(vm);
 	mutex_lock(&vmem_lock);
 	list_del(&vm->node);
@@ -112,6 +113,7 @@ static int vm_publish(struct vmem_vm *vm)
 	}
 	list_add_tail(&vm->node, &vmem_vms);
 	atomic_inc(&vmem_nr_vms);
+	share_vm_add(vm);
 	r = 0;
 out:
 	mutex_unlock(&vmem_lock);
@@ -150,6 +152,9 @@ static long vm_get_stats(struct vmem_vm *vm, void __user *argp)
 
 	st.mem_pages = vm->mm.nr_pages;
 	st.allocated = atomic64_read(&vm->mm.allocated);
+	st.shared = atomic64_read(&vm->mm.shared);
+	st.zero = atomic64_read(&vm->mm.zero);
+	st.cow_breaks = atomic64_read(&vm->mm.cow_breaks);
 	st.touched = atomic64_read(&vm->mm.touched);
 	st.npt_faults = atomic64_read(&vm->mm.faults);
 	st.slpt_pages = atomic64_read(&vm->mm.slpt_pages);
@@ -304,26 +309,44 @@ VM_ATTR_RO(id, "%u");
 VM_ATTR_RO(mem_size, "%llu");
 VM_ATTR_RO(min_size, "%llu");
 VM_ATTR_RO(shares, "%u");
-VM_ATTR_RO(salt, "%llu");
 VM_ATTR_RO(nr_vcpus, "%u");
 
-static ssize_t allocated_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
+#define VM_ATTR_MM(field)						\
+static ssize_t field##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct vmem_vm *vm = container_of(kobj, struct vmem_vm, kobj);	\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&vm->mm.field));	\
+}									\
+static struct kobj_attribute vm_attr_##field = __ATTR_RO(field)
+
+VM_ATTR_MM(allocated);
+VM_ATTR_MM(touched);
+VM_ATTR_MM(shared);
+VM_ATTR_MM(zero);
+VM_ATTR_MM(cow_breaks);
+
+static ssize_t salt_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
 {
 	struct vmem_vm *vm = container_of(kobj, struct vmem_vm, kobj);
 
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&vm->mm.allocated));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(vm->salt));
 }
-static struct kobj_attribute vm_attr_allocated = __ATTR_RO(allocated);
 
-static ssize_t touched_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
+static ssize_t salt_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
 {
 	struct vmem_vm *vm = container_of(kobj, struct vmem_vm, kobj);
+	u64 salt;
+	int r = kstrtou64(buf, 0, &salt);
 
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&vm->mm.touched));
+	if (r)
+		return r;
+	WRITE_ONCE(vm->salt, salt);
+	return count;
 }
-static struct kobj_attribute vm_attr_touched = __ATTR_RO(touched);
+static struct kobj_attribute vm_attr_salt = __ATTR_RW(salt);
 
 static struct attribute *vm_attrs[] = {
 	&vm_attr_id.attr,
@@ -334,6 +357,9 @@ static struct attribute *vm_attrs[] = {
 	&vm_attr_nr_vcpus.attr,
 	&vm_attr_allocated.attr,
 	&vm_attr_touched.attr,
+	&vm_attr_shared.attr,
+	&vm_attr_zero.attr,
+	&vm_attr_cow_breaks.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vm);

@@ -23,6 +23,7 @@
 #include "exit.h"
 #include "mm/mm.h"
 #include "regs.h"
+#include "share/share.h"
 
 #define VMEM_RUN_PAGES	2	/* page 0: struct vmem_run, page 1: PIO data */
 #define VMEM_MAX_VMS_LIMIT 4096	/* upper bound of the max_vms parameter */
@@ -39,12 +40,15 @@
  * @name:	unique among live VMs.
  * @mem_size:	guest-physical memory size in bytes.
  * @min_size:	reservation in bytes (admission control).
- * @salt:	page-sharing salt.
+ * @salt:	page-sharing salt; changed through sysfs (READ_ONCE/WRITE_ONCE).
+ *		Only new sharing follows a change: pages already shared stay
+ *		so until written.
  * @shares:	proportional share.
  * @lock:	guards @vcpus and @nr_vcpus.
  * @vcpus:	vCPUs by id; a slot, once set, stays until the VM dies.
  * @nr_vcpus:	number of non-NULL @vcpus.
  * @mm:		guest memory (pmap and second-level tables).
+ * @share:	the VM's part in content-based page sharing.
  */
 struct vmem_vm {
 	struct kref kref;
@@ -62,6 +66,7 @@ struct vmem_vm {
 	unsigned int nr_vcpus;
 
 	struct vmem_mm mm;
+	struct vmem_share_vm share;
 };
 
 /* vcpu->mode: may the vCPU be in guest mode right now? */

@@ -15,6 +15,27 @@
 #define TOUCH_PAGES	1024
 #define MMIO_GPA	0xd0000000ULL
 
+/*
+ * These tests count pages exactly; the sharing scanner would legitimately
+ * merge identical pages under them. Hold it off for this program.
+ */
+static long long share_was_enabled = -1;
+static pid_t share_owner;
+
+__attribute__((constructor)) static void share_off(void)
+{
+	share_owner = getpid();
+	share_was_enabled = vmem_sysfs("share/enabled");
+	write_str(VMEM_SYSFS "/share/enabled", "0");
+}
+
+__attribute__((destructor)) static void share_restore(void)
+{
+	/* Only the harness process, not a test child calling exit(). */
+	if (share_was_enabled == 1 && getpid() == share_owner)
+		write_str(VMEM_SYSFS "/share/enabled", "1");
+}
+
 static struct vmem_vm_stats stats(struct vmem_test_vm *vm)
 {
 	struct vmem_vm_stats st;

@@ -15,6 +15,7 @@
 #include "mm.h"
 #include "pmap.h"
 #include "pool.h"
+#include "../share/share.h"
 
 /**
  * vmem_mm_init() - set up the memory of a new VM.
@@ -45,22 +46,89 @@ void vmem_mm_destroy(struct vmem_mm *mm)
 }
 
 /*
- * Find or create the private machine page of @ppn. With @cache, also map it
- * writable in the second-level tables; with @pagep, return it with a
- * reference held.
+ * A write to a shared frame or the zero page: give @ppn a private page.
+ * Called and returns with mm->lock held, but drops it to allocate and copy;
+ * returns -EAGAIN when the caller must look at the entry again. When the
+ * old page may still be in some vCPU's TLB (another sharer's copy or the
+ * zero page), the VM is flushed before the write can complete, so no vCPU
+ * keeps reading the old content.
  */
-static int mm_resolve(struct vmem_mm *mm, ppn_t ppn, struct slpt_cache *cache,
-		      struct page **pagep)
+static int mm_cow(struct vmem_vm *vm, ppn_t ppn, u64 *e, bool *flush,
+		  struct share_frame **put)
+	__must_hold(&vm->mm.lock)
 {
+	struct vmem_mm *mm = &vm->mm;
+	enum pmap_state state = pmap_state(*e);
+	struct page *src = NULL, *fresh;
+	u64 old = *e;
+
+	if (state == PMAP_SHARED) {
+		struct share_frame *frame =
+			share_page_frame(pfn_to_page(pmap_mpn(*e)));
+
+		if (share_frame_make_private(frame)) {
+			/* The last sharer keeps the page: no copy, no flush. */
+			*e = pmap_make(PMAP_MAPPED, pmap_mpn(*e));
+			goto shared_to_private;
+		}
+		src = pfn_to_page(pmap_mpn(*e));
+		get_page(src);
+	}
+	spin_unlock(&mm->lock);
+	fresh = pool_alloc_page();
+	if (fresh && src)
+		copy_highpage(fresh, src);
+	spin_lock(&mm->lock);
+	if (src)
+		put_page(src);
+	if (!fresh)
+		return -ENOMEM;
+	if (*e != old) {		/* changed meanwhile: start over */
+		spin_unlock(&mm->lock);
+		pool_free_page(fresh);
+		spin_lock(&mm->lock);
+		return -EAGAIN;
+	}
+	*e = pmap_make(PMAP_MAPPED, page_to_pfn(fresh));
+	*flush = true;
+	if (state == PMAP_ZERO) {
+		atomic64_dec(&mm->zero);
+		atomic64_dec(&share_stats.zero);
+		goto done;
+	}
+	*put = share_page_frame(src);
+shared_to_private:
+	atomic64_dec(&mm->shared);
+	atomic64_dec(&share_stats.sharing);
+done:
+	atomic64_inc(&mm->allocated);
+	atomic64_inc(&mm->cow_breaks);
+	atomic64_inc(&share_stats.cow_breaks);
+	return 0;
+}
+
+/*
+ * Resolve @ppn for an access. With @cache, map it in the second-level
+ * tables (read-only for shared and zero pages and frozen private pages on
+ * a read; writable otherwise); with @pagep, return the private page with a
+ * reference held (a host write). A write always ends with a private page.
+ */
+static int mm_resolve(struct vmem_vm *vm, ppn_t ppn, bool write,
+		      struct slpt_cache *cache, struct page **pagep)
+{
+	struct vmem_mm *mm = &vm->mm;
+	struct share_frame *put = NULL;
+	gpa_t gpa = (gpa_t)ppn << PAGE_SHIFT;
 	struct page *fresh = NULL;
+	bool flush = false;
 	u64 *e;
 	int r;
 
 	r = pmap_prepare(mm, ppn);
 	if (r)
 		return r;
-again:
 	spin_lock(&mm->lock);
+again:
 	e = __pmap_entry(mm, ppn);
 	switch (pmap_state(*e)) {
 	case PMAP_UNTOUCHED:
@@ -68,8 +136,11 @@ again:
 		if (!fresh) {
 			spin_unlock(&mm->lock);
 			fresh = pool_alloc_page();
-			if (!fresh)
-				return -ENOMEM;
+			spin_lock(&mm->lock);
+			if (!fresh) {
+				r = -ENOMEM;
+				break;
+			}
 			goto again;
 		}
 		if (pmap_state(*e) == PMAP_UNTOUCHED)
@@ -79,13 +150,29 @@ again:
 		fresh = NULL;
 		fallthrough;
 	case PMAP_MAPPED:
+		/* A write (or a host writer) ends any freeze for sharing. */
+		if (write)
+			*e &= ~PMAP_WP;
 		if (cache)
-			__slpt_map(mm, (gpa_t)ppn << PAGE_SHIFT, pmap_mpn(*e),
-				   true, cache);
+			__slpt_map(mm, gpa, pmap_mpn(*e), !(*e & PMAP_WP), cache);
 		if (pagep) {
 			*pagep = pfn_to_page(pmap_mpn(*e));
 			get_page(*pagep);
 		}
+		r = 0;
+		break;
+	case PMAP_SHARED:
+	case PMAP_ZERO:
+		if (write) {
+			r = mm_cow(vm, ppn, e, &flush, &put);
+			if (r == -EAGAIN || !r)
+				goto again;
+			break;
+		}
+		if (cache)
+			__slpt_map(mm, gpa, pmap_state(*e) == PMAP_ZERO ?
+				   page_to_pfn(ZERO_PAGE(0)) : pmap_mpn(*e),
+				   false, cache);
 		r = 0;
 		break;
 	default:
@@ -97,6 +184,10 @@ again:
 	spin_unlock(&mm->lock);
 	if (fresh)
 		pool_free_page(fresh);
+	if (flush)
+		vmem_flush_vm(vm);
+	if (put)
+		share_frame_put(put);
 	return r;
 }
 
@@ -121,7 +212,7 @@ int vmem_mm_fault(struct vmem_vm *vm, gpa_t gpa, bool write)
 	atomic64_inc(&mm->faults);
 	r = slpt_cache_topup(&cache);
 	if (!r)
-		r = mm_resolve(mm, ppn, &cache, NULL);
+		r = mm_resolve(vm, ppn, write, &cache, NULL);
 	slpt_cache_free(&cache);
 	return r;
 }
@@ -149,7 +240,10 @@ int vmem_mm_drop_mappings(struct vmem_vm *vm)
 	return 0;
 }
 
-/* A referenced page to read @ppn from, or NULL when it reads as zeros. */
+/*
+ * A referenced page to read @ppn from (private or shared), or NULL when it
+ * reads as zeros.
+ */
 static struct page *mm_page_for_read(struct vmem_mm *mm, ppn_t ppn)
 {
 	struct page *page = NULL;
@@ -157,7 +251,8 @@ static struct page *mm_page_for_read(struct vmem_mm *mm, ppn_t ppn)
 
 	spin_lock(&mm->lock);
 	e = __pmap_entry(mm, ppn);
-	if (e && pmap_state(*e) == PMAP_MAPPED) {
+	if (e && (pmap_state(*e) == PMAP_MAPPED ||
+		  pmap_state(*e) == PMAP_SHARED)) {
 		page = pfn_to_page(pmap_mpn(*e));
 		get_page(page);
 	}
@@ -246,7 +341,7 @@ int vmem_mm_write(struct vmem_vm *vm, gpa_t gpa, const void *src, size_t len,
 		void *dst;
 		int r;
 
-		r = mm_resolve(mm, gpa >> PAGE_SHIFT, NULL, &page);
+		r = mm_resolve(vm, gpa >> PAGE_SHIFT, true, NULL, &page);
 		if (r)
 			return r;
 		dst = kmap_local_page(page);

@@ -37,6 +37,7 @@ enum pmap_state {
 
 #define PMAP_STATE_MASK		0x7ULL
 #define PMAP_SAMPLED		BIT_ULL(3)	/* working-set sample pending */
+#define PMAP_WP			BIT_ULL(4)	/* frozen for sharing: see merge.c */
 #define PMAP_PAYLOAD_SHIFT	12
 
 #define PMAP_CHUNK_SHIFT	9		/* 512 entries = one page */
@@ -66,6 +67,9 @@ static inline u64 pmap_make(enum pmap_state s, u64 payload)
  * @fmt:	the backend's second-level entry format.
  * @root:	top-level second-level table (its page never changes).
  * @allocated:	private machine pages held.
+ * @shared:	PPNs mapped to a shared frame.
+ * @zero:	PPNs mapped to the zero page.
+ * @cow_breaks:	writes to shared or zero pages that gave a private page.
  * @touched:	PPNs ever populated.
  * @slpt_pages:	table pages, including the root.
  * @faults:	second-level faults handled.
@@ -77,6 +81,9 @@ struct vmem_mm {
 	const struct slpt_format *fmt;
 	struct page *root;
 	atomic64_t allocated;
+	atomic64_t shared;
+	atomic64_t zero;
+	atomic64_t cow_breaks;
 	atomic64_t touched;
 	atomic64_t slpt_pages;
 	atomic64_t faults;
@@ -84,6 +91,8 @@ struct vmem_mm {
 
 struct vmem_vm;
 struct vmem_vcpu;
+struct share_frame;
+struct page;
 
 int vmem_mm_init(struct vmem_mm *mm, u64 nr_pages,
 		 const struct slpt_format *fmt);
@@ -94,6 +103,18 @@ void vmem_mm_destroy(struct vmem_mm *mm);
 
 int vmem_mm_fault(struct vmem_vm *vm, gpa_t gpa, bool write);
 int vmem_mm_drop_mappings(struct vmem_vm *vm);
+
+/* merge.c: the transitions of page sharing */
+struct page *vmem_mm_peek(struct vmem_vm *vm, ppn_t ppn);
+struct page *vmem_mm_freeze(struct vmem_vm *vm, ppn_t ppn);
+void vmem_mm_thaw(struct vmem_vm *vm, ppn_t ppn, struct page *page);
+bool vmem_mm_share(struct vmem_vm *vm, ppn_t ppn, struct page *page,
+		   struct share_frame *frame);
+bool vmem_mm_zero(struct vmem_vm *vm, ppn_t ppn, struct page *page);
+bool vmem_mm_promote(struct vmem_vm *vm, ppn_t ppn, struct page *page,
+		     struct share_frame *frame, u64 hash, u64 salt);
+void vmem_mm_release_frozen(struct page *page);
+ppn_t vmem_mm_random_ppn(struct vmem_mm *mm);
 int vmem_mm_read(struct vmem_vm *vm, gpa_t gpa, void *dst, size_t len,
 		 bool user);
 int vmem_mm_write(struct vmem_vm *vm, gpa_t gpa, const void *src, size_t len,

@@ -9,10 +9,12 @@
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/random.h>
 
 #include "mm.h"
 #include "pmap.h"
 #include "pool.h"
+#include "../share/share.h"
 
 /**
  * pmap_prepare() - make sure the chunk holding @ppn exists.
@@ -60,6 +62,16 @@ static void pmap_release_entry(struct vmem_mm *mm, u64 e)
 		pool_free_page(pfn_to_page(pmap_mpn(e)));
 		atomic64_dec(&mm->allocated);
 		break;
+	case PMAP_SHARED:
+		/* No vCPU of this VM runs any more: no flush is needed. */
+		share_frame_put(share_page_frame(pfn_to_page(pmap_mpn(e))));
+		atomic64_dec(&mm->shared);
+		atomic64_dec(&share_stats.sharing);
+		break;
+	case PMAP_ZERO:
+		atomic64_dec(&mm->zero);
+		atomic64_dec(&share_stats.zero);
+		break;
 	default:
 		break;
 	}
@@ -82,5 +94,32 @@ void pmap_destroy(struct vmem_mm *mm)
 		free_page((unsigned long)chunk);
 	}
 	xa_destroy(&mm->pmap);
-	WARN_ON(atomic64_read(&mm->allocated));
+	WARN_ON(atomic64_read(&mm->allocated) || atomic64_read(&mm->shared) ||
+		atomic64_read(&mm->zero));
+}
+
+/**
+ * vmem_mm_random_ppn() - a random guest page among those ever touched.
+ * @mm: the VM's memory
+ *
+ * Picks a random chunk index, moves to the first populated chunk from
+ * there (wrapping around), then a random entry in it: random, but never
+ * wasted on the untouched expanse of a sparse guest. Lockless (RCU inside
+ * the xarray).
+ * Return: a PPN, or U64_MAX when nothing was ever touched.
+ */
+ppn_t vmem_mm_random_ppn(struct vmem_mm *mm)
+{
+	u64 chunks = DIV_ROUND_UP(mm->nr_pages, PMAP_CHUNK_ENTRIES);
+	unsigned long idx = get_random_u64() % chunks;
+	ppn_t ppn;
+
+	if (!xa_find(&mm->pmap, &idx, ULONG_MAX, XA_PRESENT)) {
+		idx = 0;
+		if (!xa_find(&mm->pmap, &idx, ULONG_MAX, XA_PRESENT))
+			return U64_MAX;
+	}
+	ppn = ((u64)idx << PMAP_CHUNK_SHIFT) +
+	      (get_random_u32() % PMAP_CHUNK_ENTRIES);
+	return min(ppn, mm->nr_pages - 1);
 }

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pmap transitions of page sharing (paper §4.2), as the scanner in
+ * module/share/ drives them:
+ *
+ *   peek    a referenced private page, to hash it without stopping anyone;
+ *   freeze  mark the entry PMAP_WP and write-protect it; after the caller's
+ *           vmem_flush_vm() no vCPU can change the page without a fault,
+ *           and a fault (or a host writer's reference) unfreezes it;
+ *   share   a still-frozen private page becomes a reference to a frame
+ *           whose content the caller compared equal;
+ *   promote a still-frozen private page becomes a frame itself;
+ *   zero    a still-frozen all-zero page maps the zero page instead;
+ *   thaw    give up on a frozen page.
+ *
+ * share and zero unmap the old page: the caller flushes the VM, then frees
+ * it with vmem_mm_release_frozen(). Process context; mm->lock inside.
+ */
+#include <linux/mm.h>
+
+#include "../vmem.h"
+#include "../share/share.h"
+#include "mm.h"
+#include "pmap.h"
+#include "pool.h"
+
+/**
+ * vmem_mm_peek() - a private page of @vm to look at, with a reference.
+ * @vm: the VM
+ * @ppn: the page
+ *
+ * Return: the page, or NULL if @ppn is not a private page now.
+ */
+struct page *vmem_mm_peek(struct vmem_vm *vm, ppn_t ppn)
+{
+	struct vmem_mm *mm = &vm->mm;
+	struct page *page = NULL;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __pmap_entry(mm, ppn);
+	if (e && pmap_state(*e) == PMAP_MAPPED && !(*e & PMAP_WP)) {
+		page = pfn_to_page(pmap_mpn(*e));
+		get_page(page);
+	}
+	spin_unlock(&mm->lock);
+	return page;
+}
+
+/**
+ * vmem_mm_freeze() - write-protect a private page so its content can be
+ * trusted after the caller flushes the VM.
+ * @vm: the VM
+ * @ppn: the page
+ *
+ * A page that someone else holds a reference to (a host-side read or write
+ * of guest memory in progress) is not frozen.
+ * Return: the page with a reference, or NULL.
+ */
+struct page *vmem_mm_freeze(struct vmem_vm *vm, ppn_t ppn)
+{
+	struct vmem_mm *mm = &vm->mm;
+	struct page *page = NULL;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __pmap_entry(mm, ppn);
+	if (e && pmap_state(*e) == PMAP_MAPPED && !(*e & PMAP_WP)) {
+		page = pfn_to_page(pmap_mpn(*e));
+		if (page_count(page) == 1) {
+			*e |= PMAP_WP;
+			__slpt_wrprotect(mm, (gpa_t)ppn << PAGE_SHIFT);
+			get_page(page);
+		} else {
+			page = NULL;
+		}
+	}
+	spin_unlock(&mm->lock);
+	return page;
+}
+
+/*
+ * Still frozen: the entry maps @page, PMAP_WP is still set (no write fault
+ * since), and nobody but the pmap and the freezer holds the page.
+ */
+static u64 *__mm_frozen_entry(struct vmem_mm *mm, ppn_t ppn, struct page *page)
+{
+	u64 *e = __pmap_entry(mm, ppn);
+
+	if (e && pmap_state(*e) == PMAP_MAPPED && (*e & PMAP_WP) &&
+	    pmap_mpn(*e) == page_to_pfn(page) && page_count(page) == 2)
+		return e;
+	return NULL;
+}
+
+/**
+ * vmem_mm_thaw() - give up on a frozen page; writes fault it writable again.
+ * @vm: the VM
+ * @ppn: the page
+ * @page: from vmem_mm_freeze(); its reference is dropped
+ */
+void vmem_mm_thaw(struct vmem_vm *vm, ppn_t ppn, struct page *page)
+{
+	struct vmem_mm *mm = &vm->mm;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __pmap_entry(mm, ppn);
+	if (e && pmap_state(*e) == PMAP_MAPPED &&
+	    pmap_mpn(*e) == page_to_pfn(page))
+		*e &= ~PMAP_WP;
+	spin_unlock(&mm->lock);
+	put_page(page);
+}
+
+/**
+ * vmem_mm_share() - replace a frozen private page by a reference to @frame.
+ * @vm: the VM
+ * @ppn: the page
+ * @page: from vmem_mm_freeze(), content equal to the frame's
+ * @frame: a frame pinned by the caller; on success the pin becomes the
+ *	   pmap's reference
+ *
+ * On success the caller must vmem_flush_vm() and then
+ * vmem_mm_release_frozen(@page). Return: true on success; on failure
+ * nothing changed (the caller thaws and unpins).
+ */
+bool vmem_mm_share(struct vmem_vm *vm, ppn_t ppn, struct page *page,
+		   struct share_frame *frame)
+{
+	struct vmem_mm *mm = &vm->mm;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __mm_frozen_entry(mm, ppn, page);
+	if (e && READ_ONCE(vm->salt) != frame->salt)
+		e = NULL;	/* the salt changed meanwhile */
+	if (e) {
+		*e = pmap_make(PMAP_SHARED, page_to_pfn(frame->page));
+		/* The guest re-faults and maps the frame read-only. */
+		__slpt_unmap(mm, (gpa_t)ppn << PAGE_SHIFT);
+		atomic64_dec(&mm->allocated);
+		atomic64_inc(&mm->shared);
+		atomic64_inc(&share_stats.sharing);
+	}
+	spin_unlock(&mm->lock);
+	return e;
+}
+
+/**
+ * vmem_mm_zero() - replace a frozen all-zero page by the zero page.
+ * @vm: the VM
+ * @ppn: the page
+ * @page: from vmem_mm_freeze(), verified all zero after the flush
+ *
+ * As for vmem_mm_share(), the caller flushes and releases on success.
+ * Return: true on success.
+ */
+bool vmem_mm_zero(struct vmem_vm *vm, ppn_t ppn, struct page *page)
+{
+	struct vmem_mm *mm = &vm->mm;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __mm_frozen_entry(mm, ppn, page);
+	if (e) {
+		*e = pmap_make(PMAP_ZERO, 0);
+		__slpt_unmap(mm, (gpa_t)ppn << PAGE_SHIFT);
+		atomic64_dec(&mm->allocated);
+		atomic64_inc(&mm->zero);
+		atomic64_inc(&share_stats.zero);
+	}
+	spin_unlock(&mm->lock);
+	return e;
+}
+
+/**
+ * vmem_mm_release_frozen() - free a page that share/zero replaced, after
+ * the VM was flushed.
+ * @page: the old private page (the freezer's reference and the pmap's)
+ */
+void vmem_mm_release_frozen(struct page *page)
+{
+	put_page(page);
+	pool_free_page(page);
+}
+
+/**
+ * vmem_mm_promote() - a frozen private page becomes a new shared frame,
+ * mapped read-only where it is.
+ * @vm: the VM
+ * @ppn: the page
+ * @page: from vmem_mm_freeze(); its reference is dropped on success
+ * @frame: from share_frame_alloc()
+ * @hash: the content hash, recomputed after the freeze
+ * @salt: the salt of the page it will be shared with; the VM must still
+ *	  have it
+ *
+ * The frame starts with two references: the pmap's and a pin for the
+ * caller, who merges the matching page into it next. No flush is needed:
+ * the machine page does not change. Return: true on success.
+ */
+bool vmem_mm_promote(struct vmem_vm *vm, ppn_t ppn, struct page *page,
+		     struct share_frame *frame, u64 hash, u64 salt)
+{
+	struct vmem_mm *mm = &vm->mm;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __mm_frozen_entry(mm, ppn, page);
+	if (e && READ_ONCE(vm->salt) != salt)
+		e = NULL;
+	if (e) {
+		*e = pmap_make(PMAP_SHARED, page_to_pfn(page));
+		atomic64_dec(&mm->allocated);
+		atomic64_inc(&mm->shared);
+		atomic64_inc(&share_stats.sharing);
+		share_frame_publish(frame, page, hash, salt);
+	}
+	spin_unlock(&mm->lock);
+	if (e)
+		put_page(page);
+	return e;
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sharing scanner: one kthread that visits the VMs round-robin every
+ * tick (20 ms) and examines random pages of each (paper §4.2: "pages are
+ * scanned at random"), within a global budget (scan_rate pages per second)
+ * and a per-VM one (vm_scan_rate), so that one large VM cannot starve the
+ * others and the whole costs a bounded amount of CPU. When a tick finds no
+ * private page anywhere there is nothing to gain and it sleeps a second;
+ * while sharing is off or no VM exists it sleeps until woken.
+ *
+ * Defaults: 5,000 pages/s in all (KSM's default, 100 pages every 20 ms)
+ * and 2,000 pages/s per VM: on a real CPU, xxh64 over a page takes about
+ * a microsecond, so the scanner costs well under 1% of one core, while a
+ * 4 GiB guest is covered about once every nine minutes.
+ *
+ * share_vms_lock (mutex) guards the VM list; the scanner takes a VM
+ * reference (kref_get_unless_zero) before working on it. Process context.
+ */
+#include <linux/kthread.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
+
+#include "../vmem.h"
+#include "share_internal.h"
+
+#define SHARE_TICK_MS	20
+
+bool share_enabled = true;
+module_param_named(share_enabled, share_enabled, bool, 0444);
+MODULE_PARM_DESC(share_enabled, "Content-based page sharing on (default 1; also /sys/kernel/vmem/share/enabled)");
+unsigned int share_scan_rate = 5000;
+module_param_named(share_scan_rate, share_scan_rate, uint, 0444);
+MODULE_PARM_DESC(share_scan_rate, "Pages examined per second, all VMs together (default 5000)");
+unsigned int share_vm_scan_rate = 2000;
+module_param_named(share_vm_scan_rate, share_vm_scan_rate, uint, 0444);
+MODULE_PARM_DESC(share_vm_scan_rate, "Pages examined per second in one VM at most (default 2000)");
+bool share_zero_across_salts = true;
+module_param_named(share_zero_across_salts, share_zero_across_salts, bool, 0444);
+MODULE_PARM_DESC(share_zero_across_salts, "Map zero pages of all VMs to one zero page regardless of salt (default 1)");
+unsigned int share_debug_hash_bits;
+module_param_named(share_debug_hash_bits, share_debug_hash_bits, uint, 0444);
+MODULE_PARM_DESC(share_debug_hash_bits, "Debug only: keep this many hash bits (0: all 64) to force collisions");
+
+static DEFINE_MUTEX(share_vms_lock);
+static LIST_HEAD(share_vms);		/* share_vms_lock */
+static DECLARE_WAIT_QUEUE_HEAD(share_wq);
+static struct task_struct *share_thread;
+
+/** share_wake() - a knob changed or a VM appeared: look again. */
+void share_wake(void)
+{
+	wake_up_interruptible(&share_wq);
+}
+
+/**
+ * share_vm_add() - let the scanner visit a new VM.
+ * @vm: a fully constructed VM
+ */
+void share_vm_add(struct vmem_vm *vm)
+{
+	xa_init(&vm->share.hints);
+	mutex_lock(&share_vms_lock);
+	list_add_tail(&vm->share.node, &share_vms);
+	mutex_unlock(&share_vms_lock);
+	share_wake();
+}
+
+/**
+ * share_vm_remove() - a VM is being destroyed: stop visiting it and drop
+ * its hints. Its frames are released with its pmap.
+ * @vm: the VM, whose last reference is gone
+ */
+void share_vm_remove(struct vmem_vm *vm)
+{
+	mutex_lock(&share_vms_lock);
+	list_del(&vm->share.node);
+	mutex_unlock(&share_vms_lock);
+	share_vm_forget_hints(vm);
+}
+
+/* The next VM in round-robin order, with a reference, or NULL. */
+static struct vmem_vm *share_next_vm(void)
+{
+	struct vmem_vm *vm = NULL, *v;
+
+	mutex_lock(&share_vms_lock);
+	list_for_each_entry(v, &share_vms, share.node) {
+		if (v->share.budget && kref_get_unless_zero(&v->kref)) {
+			vm = v;
+			break;
+		}
+	}
+	/* Rotate so that the next tick starts with someone else. */
+	if (vm)
+		list_move_tail(&vm->share.node, &share_vms);
+	mutex_unlock(&share_vms_lock);
+	return vm;
+}
+
+static void share_scan_vm(struct vmem_vm *vm, u64 n, u64 *examined)
+{
+	u64 i, held;
+
+	for (i = 0; i < n; i++) {
+		ppn_t ppn = vmem_mm_random_ppn(&vm->mm);
+
+		if (ppn == U64_MAX)
+			break;
+		if (share_scan_page(vm, ppn))
+			(*examined)++;
+		/* One full scan's worth: as many pages as the VM holds. */
+		held = atomic64_read(&vm->mm.allocated) +
+		       atomic64_read(&vm->mm.shared);
+		if (++vm->share.scanned >= held && held) {
+			vm->share.scanned = 0;
+			atomic64_inc(&share_stats.full_scans);
+		}
+		cond_resched();
+	}
+}
+
+/* One tick: returns the number of private pages examined. */
+static u64 share_tick(void)
+{
+	u64 global = max(1U, READ_ONCE(share_scan_rate) * SHARE_TICK_MS / 1000);
+	u64 per_vm = max(1U, READ_ONCE(share_vm_scan_rate) * SHARE_TICK_MS / 1000);
+	u64 examined = 0, n;
+	struct vmem_vm *vm;
+
+	mutex_lock(&share_vms_lock);
+	list_for_each_entry(vm, &share_vms, share.node)
+		vm->share.budget = per_vm;
+	mutex_unlock(&share_vms_lock);
+
+	while (global && (vm = share_next_vm())) {
+		n = min(global, vm->share.budget);
+		vm->share.budget = 0;
+		global -= n;
+		share_scan_vm(vm, n, &examined);
+		vm_put(vm);
+	}
+	return examined;
+}
+
+static bool share_has_work(void)
+{
+	bool work;
+
+	mutex_lock(&share_vms_lock);
+	work = READ_ONCE(share_enabled) && !list_empty(&share_vms);
+	mutex_unlock(&share_vms_lock);
+	return work;
+}
+
+static int share_thread_fn(void *unused)
+{
+	while (!kthread_should_stop()) {
+		long sleep = msecs_to_jiffies(SHARE_TICK_MS);
+
+		if (!share_has_work()) {
+			wait_event_interruptible(share_wq, kthread_should_stop() ||
+						 share_has_work());
+			continue;
+		}
+		if (!share_tick())
+			sleep = HZ;	/* nothing private to look at */
+		wait_event_interruptible_timeout(share_wq,
+						 kthread_should_stop(), sleep);
+	}
+	return 0;
+}
+
+/**
+ * share_init() - create the table and start the scanner.
+ * Return: 0 or -errno.
+ */
+int share_init(void)
+{
+	int r = share_table_init();
+
+	if (r)
+		return r;
+	share_thread = kthread_run(share_thread_fn, NULL, "vmem-share");
+	if (IS_ERR(share_thread)) {
+		share_table_exit();
+		return PTR_ERR(share_thread);
+	}
+	return 0;
+}
+
+/** share_exit() - stop the scanner; every VM is already gone. */
+void share_exit(void)
+{
+	kthread_stop(share_thread);
+	share_table_exit();
+}

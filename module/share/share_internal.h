@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the files of module/share/ tell each other. */
+#ifndef VMEM_SHARE_INTERNAL_H
+#define VMEM_SHARE_INTERNAL_H
+
+#include <linux/spinlock.h>
+
+#include "share.h"
+
+extern spinlock_t share_lock;
+
+/* table.c */
+struct share_frame *__share_find_frame(u64 hash, u64 salt);
+struct share_frame *share_frame_alloc(void);
+void share_frame_free(struct share_frame *frame);
+void __share_frame_insert(struct share_frame *frame, struct page *page,
+			  u64 hash, u64 salt, u64 refs);
+bool share_hint_take(u64 hash, u64 salt, struct vmem_vm **vm, ppn_t *ppn);
+void share_hint_add(struct vmem_vm *vm, ppn_t ppn, u64 hash);
+void share_vm_forget_hints(struct vmem_vm *vm);
+int share_table_init(void);
+void share_table_exit(void);
+
+/* merge.c */
+bool share_scan_page(struct vmem_vm *vm, ppn_t ppn);
+u64 share_hash_page(struct page *page, bool *zero);
+
+#endif /* VMEM_SHARE_INTERNAL_H */
