@@ -128,8 +128,12 @@ err_arch:
 static void __exit vmem_exit(void)
 {
 	misc_deregister(&vmem_dev);
-	vmem_sysfs_exit();
+	/*
+	 * The scanner may hold the last reference to a VM whose fds are all
+	 * closed: stopping it first lets that VM go before anything else does.
+	 */
 	share_exit();
+	vmem_sysfs_exit();
 	vmem_hw_exit();
 	vmem_vm_exit();
 	vmem_arch->unsetup();
