@@ -3,6 +3,7 @@
 # vmem top-level build.
 #   make            module + userland + selftests (installs missing packages)
 #   make check      everything, then the tests in the sandbox; ends "N passed, M failed"
+#   make demo       example guests and page sharing, in the sandbox
 #   make sandbox    an interactive shell in the sandbox with vmem.ko loaded
 #   make bench      the benchmarks in one sandbox boot (vmem vs KVM)
 #   make C=1        the same build with sparse on the module
@@ -24,7 +25,7 @@ endif
 
 PAYLOAD := $(TOP)/build/payload
 
-all: module selftests unit
+all: module userland selftests unit
 
 deps:
 	@$(TOP)/tools/install-deps
@@ -41,6 +42,9 @@ selftests: $(CONFIG_MK)
 unit: $(CONFIG_MK)
 	$(MAKE) -C selftests/unit KSFT_DIR=$(TOP)/build/kselftest
 
+userland:
+	$(MAKE) -C userland
+
 # What the sandbox sees as /vmem.
 payload: selftests
 	$(MAKE) KDIR=$(SANDBOX_KDIR) module
@@ -48,6 +52,17 @@ payload: selftests
 	cp module/vmem.ko selftests/run_all.sh $(PAYLOAD)/
 	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
 		$(PAYLOAD)/selftests/
+
+DEMO_PAYLOAD := $(TOP)/build/demo-payload
+
+# The main job: example guests, then page sharing among identical guests.
+demo: deps userland
+	$(MAKE) KDIR=$(SANDBOX_KDIR) module
+	rm -rf $(DEMO_PAYLOAD) && mkdir -p $(DEMO_PAYLOAD)
+	cp module/vmem.ko userland/vmemctl/vmemctl userland/examples/*.elf \
+		userland/examples/*.bin tools/demo-guest.sh $(DEMO_PAYLOAD)/
+	$(TOP)/tools/sandbox --payload $(DEMO_PAYLOAD) \
+		--module $(DEMO_PAYLOAD)/vmem.ko --timeout 900 -- sh demo-guest.sh
 
 BENCH_PAYLOAD := $(TOP)/build/bench-payload
 
@@ -72,6 +87,7 @@ clean:
 	$(MAKE) -C selftests clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C bench clean
+	$(MAKE) -C userland clean
 	rm -rf $(PAYLOAD)
 
-.PHONY: all deps module selftests unit payload bench check sandbox clean
+.PHONY: all deps module selftests unit userland payload demo bench check sandbox clean

@@ -26,6 +26,11 @@ static inline void outb(unsigned short port, u8 v)
 	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static inline void outl(unsigned short port, u32 v)
+{
+	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
 static inline u8 inb(unsigned short port)
 {
 	u8 v;

@@ -71,9 +71,9 @@ int main(int argc, char **argv)
 			vmemctl_err("'%s' is not a vmemctl command", argv[2]);
 			return 1;
 		}
-		help_argv[0] = argv[2];
 		snprintf(prog, sizeof(prog), "vmemctl %s", cmd->name);
 		vmemctl_prog = prog;
+		help_argv[0] = prog;
 		return cmd->fn(2, help_argv);
 	}
 	cmd = find(argv[1]);
@@ -84,5 +84,6 @@ int main(int argc, char **argv)
 	}
 	snprintf(prog, sizeof(prog), "vmemctl %s", cmd->name);
 	vmemctl_prog = prog;
+	argv[1] = prog;		/* getopt's messages name the subcommand */
 	return cmd->fn(argc - 1, argv + 1);
 }

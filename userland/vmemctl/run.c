@@ -40,6 +40,7 @@ static void usage(FILE *f)
 "  -b, --backend NAME  vmem (default) or kvm: the same guest on /dev/kvm, for\n"
 "                      comparisons; --name/--shares/--min/--salt are then unused\n"
 "  -v, --verbose       report ignored I/O, the outcome and exit counts\n"
+"      --stats         at the end, report the memory vmem gave the guest\n"
 "  -h, --help          this text\n"
 "\n"
 "Guest contract:\n"
@@ -58,6 +59,7 @@ static void usage(FILE *f)
 "            0x3f8  8250 UART: THR writes go to stdout, LSR (0x3fd) always\n"
 "                   reports the transmitter empty; no input, no interrupts\n"
 "            0xf4   out: stop the VM, exit status = value & 0xff\n"
+"            0xf6   out: this vCPU sleeps value milliseconds\n"
 "            other  in: all ones; out: ignored (shown with -v)\n"
 "            Accesses beyond guest memory read all ones, writes are ignored.\n"
 "  Faults    an exception the guest does not handle itself (its IDT points\n"
@@ -78,7 +80,7 @@ static void usage(FILE *f)
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_SHARES = 256, OPT_MIN, OPT_SALT };
+	enum { OPT_SHARES = 256, OPT_MIN, OPT_SALT, OPT_STATS };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'c' },
@@ -90,6 +92,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -172,6 +175,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case OPT_STATS:
+			o->stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -265,6 +271,10 @@ static int create_vm(const struct run_opts *o, struct vmem_vm **vm)
 	case -EEXIST:
 		vmemctl_err("a VM named '%s' exists already", o->name);
 		break;
+	case -EINVAL:
+		vmemctl_err("the kernel rejected the VM configuration%s",
+			    o->name ? " (a --name has letters, digits, '-', '_' and '.', and does not start with '.')" : "");
+		break;
 	case -ENOSPC:
 		vmemctl_err("no more VMs allowed (module parameter max_vms)");
 		break;
@@ -309,6 +319,25 @@ static int prepare(struct run_vm *rv, const struct vmem_image *img)
 	return 0;
 }
 
+/* How much machine memory the guest got, and what it is made of. */
+static void report_memory(struct run_vm *rv)
+{
+	struct vmem_vm_stats st;
+	int r = vmem_vm_get_stats(rv->vm, &st);
+
+	if (r) {
+		vmemctl_err("memory statistics: %s", strerror(-r));
+		return;
+	}
+	vmemctl_err("memory: guest %.1f MiB, touched %.1f MiB; vmem holds %.1f MiB "
+		    "private, %.1f MiB shared, %.1f MiB zero pages; "
+		    "%llu second-level faults, %llu table pages",
+		    st.mem_pages / 256.0, st.touched / 256.0,
+		    st.allocated / 256.0, st.shared / 256.0, st.zero / 256.0,
+		    (unsigned long long)st.npt_faults,
+		    (unsigned long long)st.slpt_pages);
+}
+
 static void report(struct run_vm *rv)
 {
 	bool where = rv->o->verbose || rv->status == EXIT_TIMEOUT;
@@ -327,6 +356,8 @@ static void report(struct run_vm *rv)
 			    (unsigned long long)t->pio_ignored,
 			    (unsigned long long)t->mmio_ignored);
 	}
+	if (rv->o->stats)
+		report_memory(rv);
 	/* A guest's own exit code is its business; say more only if asked. */
 	if (rv->o->verbose || !rv->guest_exit)
 		vmemctl_err("%s", rv->msg);
@@ -334,7 +365,7 @@ static void report(struct run_vm *rv)
 
 /**
  * cmd_run() - `vmemctl run [options] IMAGE`.
- * @argc: argument count, argv[0] = "run".
+ * @argc: argument count; argv[0] is "vmemctl run".
  * @argv: arguments.
  *
  * Return: the exit status described in usage().

@@ -32,6 +32,7 @@
  * @image:	the image file.
  * @format:	--format, a VMEM_IMAGE_* value.
  * @verbose:	--verbose.
+ * @stats:	--stats.
  */
 struct run_opts {
 	__u64 mem, min, salt, shares;
@@ -39,6 +40,7 @@ struct run_opts {
 	const char *name, *backend, *image;
 	int format;
 	bool verbose;
+	bool stats;
 };
 
 struct run_vm;

@@ -135,6 +135,10 @@ static void handle_pio(struct vcpu_thread *t, struct vmem_exit *e)
 		handle_exception_report(t);
 		return;
 	}
+	if (out && e->io.port == VMEM_PORT_SLEEP) {
+		usleep((useconds_t)io_value(e) * 1000);
+		return;
+	}
 	t->pio_ignored++;
 	if (!out)
 		memset(e->io.data, 0xff, (size_t)e->io.size * e->io.count);

@@ -15,7 +15,8 @@
 /**
  * struct vmemctl_cmd - one subcommand.
  * @name:	what the user types after "vmemctl".
- * @fn:		the implementation; argv[0] is @name; returns the exit status.
+ * @fn:		the implementation; argv[0] is "vmemctl <name>"; returns the
+ *		exit status.
  * @summary:	one line for "vmemctl --help".
  */
 struct vmemctl_cmd {

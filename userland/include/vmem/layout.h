@@ -76,8 +76,16 @@
 #define VMEM_PORT_DEBUGCON		0xe9	/* OUT: a byte to the console */
 #define VMEM_PORT_COM1			0x3f8	/* 8250 UART: THR, and LSR at +5 */
 #define VMEM_PORT_EXIT			0xf4	/* OUT value v: exit status v & 0xff */
-#define VMEM_PORT_EXCEPTION		0xf5	/* default stubs: RDI = vector,
-						 * RSI = error code, RDX = RIP,
-						 * RCX = CR2 */
+/*
+ * OUT by libvmem's default exception stubs, with RDI = vector,
+ * RSI = error code, RDX = RIP and RCX = CR2.
+ */
+#define VMEM_PORT_EXCEPTION		0xf5
+/*
+ * OUT value v: the vCPU sleeps v milliseconds on the host. Guests have no
+ * timer interrupt yet; this lets a long-running guest wait without
+ * spinning on a host CPU.
+ */
+#define VMEM_PORT_SLEEP			0xf6
 
 #endif /* _VMEM_LAYOUT_H */
