@@ -6,6 +6,7 @@
  * HLT, exception handlers and unhandled exceptions, the null guard page,
  * SSE/AVX register survival across exits, and two vCPUs.
  */
+#include <cpuid.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -33,6 +34,7 @@ TEST(lib_ucall_stages)
 	struct ucall uc;
 	unsigned int i;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_stages);
 	vcpu_args_set(vcpu, 2, 3ULL, 39ULL);
 	for (i = 0; i < 3; i++) {
@@ -53,6 +55,7 @@ TEST(lib_guest_return_is_done)
 	struct vmem_test_vcpu *vcpu;
 	struct vmem_test_vm *vm;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_returns);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
 	vm_free(vm);
@@ -76,6 +79,7 @@ TEST(lib_guest_assert_reports_location)
 	struct ucall uc;
 	char msg[600];
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_assert_fails);
 	vcpu_args_set(vcpu, 1, 41ULL);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_SYNC);
@@ -122,6 +126,7 @@ TEST(lib_pio_sizes)
 	struct vmem_test_vm *vm;
 	unsigned int i;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_pio);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		struct vmem_exit *e = &vcpu->exit;
@@ -144,6 +149,51 @@ TEST(lib_pio_sizes)
 	vm_free(vm);
 }
 
+/*
+ * An IN is finished by a run with an immediate exit: RAX holds the data
+ * and RIP points past the instruction before the guest runs on.
+ */
+extern char smoke_in[], smoke_in_end[];
+
+static void guest_in_then_sync(void)
+{
+	__u32 v;
+
+	asm volatile(".globl smoke_in, smoke_in_end\n"
+		     "smoke_in: inl %%dx, %%eax\n"
+		     "smoke_in_end:"
+		     : "=a"(v) : "d"(TEST_PORT + 8) : "memory");
+	GUEST_SYNC(v);
+}
+
+TEST(lib_complete_io_with_immediate_exit)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	__u32 v = 0x11223344;
+	struct vmem_regs regs;
+	struct ucall uc;
+
+	TEST_REQUIRE_BACKEND();
+	vm = vm_create_with_one_vcpu(&vcpu, guest_in_then_sync);
+	vcpu_run(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+	ASSERT_EQ(vcpu->exit.io.direction, VMEM_EXIT_IO_IN);
+	memcpy(vcpu->exit.io.data, &v, 4);
+	vcpu_regs_get(vcpu, &regs);
+	TH_LOG("RIP during the exit: %s", regs.rip == (unsigned long)smoke_in ?
+	       "at the IN (as KVM)" : regs.rip == (unsigned long)smoke_in_end ?
+	       "already past the IN" : "elsewhere");
+	vcpu_run_complete_io(vcpu);
+	vcpu_regs_get(vcpu, &regs);
+	ASSERT_EQ((__u32)regs.rax, v);
+	ASSERT_EQ(regs.rip, (unsigned long)smoke_in_end);
+	vcpu_regs_set(vcpu, &regs);
+	ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_SYNC);
+	ASSERT_EQ(uc.args[0], v);
+	vm_free(vm);
+}
+
 /* ---- MMIO: guest-physical addresses beyond guest memory ---- */
 
 static void guest_mmio(void)
@@ -161,6 +211,7 @@ TEST(lib_mmio_beyond_memory)
 	struct vmem_test_vm *vm;
 	__u32 v = 0, reply = 0x5a5a1234;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio);
 	vcpu_run(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
@@ -192,6 +243,7 @@ TEST(lib_hlt_exits)
 	struct vmem_test_vcpu *vcpu;
 	struct vmem_test_vm *vm;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_hlt);
 	vcpu_run(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_HLT);
@@ -225,6 +277,7 @@ TEST(lib_rdmsr_bad_msr_gp)
 	struct vmem_test_vcpu *vcpu;
 	struct vmem_test_vm *vm;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_bad_rdmsr);
 	vm_install_exception_handler(vm, GP_VECTOR, guest_gp_handler);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
@@ -249,6 +302,7 @@ TEST(lib_unhandled_exception_reported)
 	struct vmem_test_vm *vm;
 	struct ucall uc;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_ud2);
 	vcpu_run(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
@@ -271,6 +325,7 @@ TEST(lib_null_page_not_mapped)
 	struct vmem_test_vm *vm;
 	struct ucall uc;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_null_read);
 	vcpu_run(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
@@ -284,61 +339,104 @@ TEST(lib_null_page_not_mapped)
 
 #define SIMD_PORT	0x2010
 
-static __u8 simd_in[16][32] __attribute__((aligned(32)));
-static __u8 simd_out[16][32] __attribute__((aligned(32)));
+static __u8 xmm_in[16][16], xmm_out[16][16];
+static __u8 ymm_in[3][32], ymm_out[3][32];
+static const int ymm_nr[3] = { 0, 7, 15 };
+
+/*
+ * Load the registers from the _in arrays, exit through SIMD_PORT, store
+ * them to the _out arrays: each in one asm statement, so that no
+ * compiler-generated SSE code runs in between.
+ */
+#define XMM_LOAD(n)	"movdqu " #n "*16(%0), %%xmm" #n "\n\t"
+#define XMM_STORE(n)	"movdqu %%xmm" #n ", " #n "*16(%1)\n\t"
 
 static void guest_simd(__u64 use_avx)
 {
-	asm volatile(
-		"movdqu 0x000(%0), %%xmm0\n\t"  "movdqu 0x020(%0), %%xmm1\n\t"
-		"movdqu 0x040(%0), %%xmm2\n\t"  "movdqu 0x060(%0), %%xmm3\n\t"
-		"movdqu 0x080(%0), %%xmm4\n\t"  "movdqu 0x0a0(%0), %%xmm5\n\t"
-		"movdqu 0x0c0(%0), %%xmm6\n\t"  "movdqu 0x0e0(%0), %%xmm7\n\t"
-		"movdqu 0x100(%0), %%xmm8\n\t"  "movdqu 0x120(%0), %%xmm9\n\t"
-		"movdqu 0x140(%0), %%xmm10\n\t" "movdqu 0x160(%0), %%xmm11\n\t"
-		"movdqu 0x180(%0), %%xmm12\n\t" "movdqu 0x1a0(%0), %%xmm13\n\t"
-		"movdqu 0x1c0(%0), %%xmm14\n\t" "movdqu 0x1e0(%0), %%xmm15\n\t"
-		"outb %%al, %%dx\n\t"
-		"movdqu %%xmm0, 0x000(%1)\n\t"  "movdqu %%xmm1, 0x020(%1)\n\t"
-		"movdqu %%xmm2, 0x040(%1)\n\t"  "movdqu %%xmm3, 0x060(%1)\n\t"
-		"movdqu %%xmm4, 0x080(%1)\n\t"  "movdqu %%xmm5, 0x0a0(%1)\n\t"
-		"movdqu %%xmm6, 0x0c0(%1)\n\t"  "movdqu %%xmm7, 0x0e0(%1)\n\t"
-		"movdqu %%xmm8, 0x100(%1)\n\t"  "movdqu %%xmm9, 0x120(%1)\n\t"
-		"movdqu %%xmm10, 0x140(%1)\n\t" "movdqu %%xmm11, 0x160(%1)\n\t"
-		"movdqu %%xmm12, 0x180(%1)\n\t" "movdqu %%xmm13, 0x1a0(%1)\n\t"
-		"movdqu %%xmm14, 0x1c0(%1)\n\t" "movdqu %%xmm15, 0x1e0(%1)\n\t"
-		: : "r"(simd_in), "r"(simd_out), "a"(0), "d"(SIMD_PORT)
-		: "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
-		  "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-		  "xmm13", "xmm14", "xmm15");
+	asm volatile(XMM_LOAD(0) XMM_LOAD(1) XMM_LOAD(2) XMM_LOAD(3)
+		     XMM_LOAD(4) XMM_LOAD(5) XMM_LOAD(6) XMM_LOAD(7)
+		     XMM_LOAD(8) XMM_LOAD(9) XMM_LOAD(10) XMM_LOAD(11)
+		     XMM_LOAD(12) XMM_LOAD(13) XMM_LOAD(14) XMM_LOAD(15)
+		     "outb %%al, %%dx\n\t"
+		     XMM_STORE(0) XMM_STORE(1) XMM_STORE(2) XMM_STORE(3)
+		     XMM_STORE(4) XMM_STORE(5) XMM_STORE(6) XMM_STORE(7)
+		     XMM_STORE(8) XMM_STORE(9) XMM_STORE(10) XMM_STORE(11)
+		     XMM_STORE(12) XMM_STORE(13) XMM_STORE(14) XMM_STORE(15)
+		     : : "r"(xmm_in), "r"(xmm_out), "a"(0), "d"(SIMD_PORT)
+		     : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+		       "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+		       "xmm13", "xmm14", "xmm15");
 	if (use_avx)
-		asm volatile(
-			"vmovdqu 0x000(%0), %%ymm0\n\t"
-			"vmovdqu 0x0e0(%0), %%ymm7\n\t"
-			"vmovdqu 0x1e0(%0), %%ymm15\n\t"
-			"outb %%al, %%dx\n\t"
-			"vmovdqu %%ymm0, 0x000(%1)\n\t"
-			"vmovdqu %%ymm7, 0x0e0(%1)\n\t"
-			"vmovdqu %%ymm15, 0x1e0(%1)\n\t"
-			"vzeroupper\n\t"
-			: : "r"(simd_in), "r"(simd_out), "a"(0), "d"(SIMD_PORT)
-			: "memory", "xmm0", "xmm7", "xmm15");
+		asm volatile("vmovdqu 0(%0), %%ymm0\n\t"
+			     "vmovdqu 32(%0), %%ymm7\n\t"
+			     "vmovdqu 64(%0), %%ymm15\n\t"
+			     "outb %%al, %%dx\n\t"
+			     "vmovdqu %%ymm0, 0(%1)\n\t"
+			     "vmovdqu %%ymm7, 32(%1)\n\t"
+			     "vmovdqu %%ymm15, 64(%1)\n\t"
+			     "vzeroupper"
+			     : : "r"(ymm_in), "r"(ymm_out), "a"(0), "d"(SIMD_PORT)
+			     : "memory", "xmm0", "xmm7", "xmm15");
 	GUEST_DONE();
 }
 
+/*
+ * Reports whether CPUID offers AVX, then -- after at least one exit --
+ * whether XCR0 still enables it (the startup code set it with XSETBV).
+ */
 static void guest_report_avx(void)
 {
-	GUEST_SYNC(this_cpu_has_avx() && (read_cr4() & X86_CR4_OSXSAVE) &&
+	GUEST_SYNC(this_cpu_has_avx());
+	GUEST_SYNC((read_cr4() & X86_CR4_OSXSAVE) &&
 		   (xgetbv(0) & X86_XCR0_AVX));
 	GUEST_DONE();
 }
 
-/* The host runs SIMD code of its own while the guest is out. */
+/* 1: AVX usable in the guest, 0: CPUID does not offer it, -1: XCR0 lost. */
+static int guest_avx_state(void)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct ucall uc;
+	int cpuid_avx, state;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_report_avx);
+	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC, "no SYNC");
+	cpuid_avx = uc.args[0];
+	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC, "no SYNC");
+	state = !cpuid_avx ? 0 : uc.args[0] ? 1 : -1;
+	vm_free(vm);
+	return state;
+}
+
+/* QEMU's TCG does not intercept XSETBV for a nested guest. */
+static bool host_is_qemu_tcg(void)
+{
+	unsigned int sig[3], max;
+
+	__cpuid(0x40000000, max, sig[0], sig[1], sig[2]);
+	return !memcmp(sig, "TCGTCGTCGTCG", 12);
+}
+
+TEST(lib_guest_xcr0_survives_exits)
+{
+	int state;
+
+	TEST_REQUIRE_BACKEND();
+	state = guest_avx_state();
+	if (!state)
+		SKIP(return, "the guest's CPUID does not offer AVX");
+	if (state < 0 && host_is_qemu_tcg())
+		SKIP(return, "QEMU TCG does not intercept XSETBV of a nested guest, so XCR0 is lost on exits");
+	ASSERT_EQ(state, 1) TH_LOG("XCR0 set by the guest did not survive an exit");
+}
+
+/* The host uses the same registers while the guest is out. */
 static void host_clobber_simd(void)
 {
 	asm volatile("pcmpeqb %%xmm0, %%xmm0\n\t"
 		     "movdqa %%xmm0, %%xmm7\n\t"
-		     "movdqa %%xmm0, %%xmm15\n\t"
+		     "movdqa %%xmm0, %%xmm15"
 		     : : : "xmm0", "xmm7", "xmm15");
 }
 
@@ -346,23 +444,24 @@ TEST(lib_simd_registers_survive_exits)
 {
 	struct vmem_test_vcpu *vcpu;
 	struct vmem_test_vm *vm;
-	struct ucall uc;
 	__u64 avx;
-	int i, j, ylen;
+	int i;
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest_report_avx);
-	ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_SYNC);
-	avx = uc.args[0];
-	vm_free(vm);
-	TH_LOG("guest AVX: %s", avx ? "enabled, YMM checked too" :
-	       "not offered by CPUID, XMM only");
+	TEST_REQUIRE_BACKEND();
+	avx = guest_avx_state() == 1;
+	TH_LOG("%s", avx ? "checking XMM and YMM registers" :
+	       "guest AVX unusable: checking XMM registers only");
 
+	memset(xmm_in, 0x5a, sizeof(xmm_in));
+	memset(ymm_in, 0xa5, sizeof(ymm_in));
 	for (i = 0; i < 16; i++)
-		for (j = 0; j < 32; j++)
-			simd_in[i][j] = i * 32 + j + 1;
+		xmm_in[i][i] = i;
+	for (i = 0; i < 3; i++)
+		ymm_in[i][31 - i] = i;
 	vm = vm_create_with_one_vcpu(&vcpu, guest_simd);
 	vcpu_args_set(vcpu, 1, avx);
-	sync_global_to_guest(vm, simd_in);
+	sync_global_to_guest(vm, xmm_in);
+	sync_global_to_guest(vm, ymm_in);
 	vcpu_run(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 	ASSERT_EQ(vcpu->exit.io.port, SIMD_PORT);
@@ -373,12 +472,14 @@ TEST(lib_simd_registers_survive_exits)
 		host_clobber_simd();
 	}
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
-	sync_global_from_guest(vm, simd_out);
-	for (i = 0; i < 16; i++) {
-		ylen = avx && (i == 0 || i == 7 || i == 15) ? 32 : 16;
-		EXPECT_EQ(memcmp(simd_in[i], simd_out[i], ylen), 0)
-			TH_LOG("register %d changed across the exit", i);
-	}
+	sync_global_from_guest(vm, xmm_out);
+	sync_global_from_guest(vm, ymm_out);
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ(memcmp(xmm_in[i], xmm_out[i], 16), 0)
+			TH_LOG("XMM%d changed across the exit", i);
+	for (i = 0; avx && i < 3; i++)
+		EXPECT_EQ(memcmp(ymm_in[i], ymm_out[i], 32), 0)
+			TH_LOG("YMM%d changed across the exit", ymm_nr[i]);
 	vm_free(vm);
 }
 
@@ -400,6 +501,7 @@ TEST(lib_two_vcpus)
 	struct vmem_test_vm *vm;
 	struct ucall u0, u1;
 
+	TEST_REQUIRE_BACKEND();
 	vm = vm_create(0, 2);
 	v0 = vm_vcpu_add(vm, 0, guest_smp);
 	v1 = vm_vcpu_add(vm, 1, guest_smp);

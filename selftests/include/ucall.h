@@ -26,8 +26,7 @@ enum {
 	UCALL_SYNC,		/* GUEST_SYNC: args[0] is the value */
 	UCALL_ABORT,		/* GUEST_ASSERT* / GUEST_FAIL failed */
 	UCALL_DONE,		/* GUEST_DONE, or guest code returned */
-	UCALL_UNHANDLED,	/* exception without a handler: args[] =
-				 * vector, error code, RIP, CR2 */
+	UCALL_UNHANDLED,	/* no handler: vector, error code, RIP, CR2 */
 };
 
 /* How an UCALL_ABORT is to be printed (args[2]). */

@@ -102,6 +102,7 @@ struct vmem_test_vm *vm_create_with_one_vcpu(struct vmem_test_vcpu **vcpu,
 					     void *guest_code);
 void vm_free(struct vmem_test_vm *vm);
 const char *vm_default_backend(void);
+bool vm_backend_usable(char *why, size_t size);
 
 int __vm_read_guest(struct vmem_test_vm *vm, __u64 gpa, void *buf,
 		    size_t len);
@@ -155,6 +156,17 @@ void __test_skip(const char *fmt, ...)
 #define TEST_REQUIRE(cond) do {						\
 	if (!(cond))							\
 		__test_skip("requirement not met: %s", #cond);		\
+} while (0)
+
+/*
+ * In a TEST() body: skip with the reason in the TAP line unless the
+ * default backend is there (the simple functions would skip anyway, but
+ * without the reason reaching the harness).
+ */
+#define TEST_REQUIRE_BACKEND() do {					\
+	char __why[160];						\
+	if (!vm_backend_usable(__why, sizeof(__why)))			\
+		SKIP(return, "%s", __why);				\
 } while (0)
 
 /* The vCPU's last exit must be @want (VMEM_EXIT_*). */

@@ -11,6 +11,9 @@
 # interrupted stack), a stack protector (%fs is not set up in the guest) or
 # position-independent addressing; hence the flags.
 
+# Leave the includer's default goal alone.
+VMEMTEST_SAVED_GOAL := $(.DEFAULT_GOAL)
+
 VMEMTEST_LIBDIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 VMEMTEST_ROOT := $(VMEMTEST_LIBDIR)/../..
 LIBVMEM_DIR := $(VMEMTEST_ROOT)/userland
@@ -48,3 +51,5 @@ vmemtest-clean:
 FORCE:
 
 .PHONY: vmemtest-clean FORCE
+
+.DEFAULT_GOAL := $(VMEMTEST_SAVED_GOAL)

@@ -7,10 +7,13 @@
  * be run from different threads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <vmem/backend.h>
+#include <vmem/ioctl.h>
 #include <vmem/loader.h>
 #include <vmem/x86.h>
 
@@ -30,6 +33,48 @@ const char *vm_default_backend(void)
 	const char *b = getenv(VMEM_TEST_BACKEND_ENV);
 
 	return b && *b ? b : "vmem";
+}
+
+/**
+ * vm_backend_usable() - can the default backend create and run VMs here?
+ * @why: set to the reason when it cannot.
+ * @size: size of @why.
+ *
+ * Checks that the device opens and, for vmem, that the API version matches
+ * and a hardware backend (VMEM_CAP_SVM or VMEM_CAP_VMX) is present.
+ *
+ * Return: true if usable.
+ */
+bool vm_backend_usable(char *why, size_t size)
+{
+	const char *name = vm_default_backend();
+	const struct vmem_backend_ops *ops = vmem_backend_find(name);
+	int fd, ok = 1;
+
+	if (!ops) {
+		snprintf(why, size, "unknown backend '%s' in $%s", name,
+			 VMEM_TEST_BACKEND_ENV);
+		return false;
+	}
+	fd = open(ops->dev_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, size, "%s: %s%s", ops->dev_path, strerror(errno),
+			 ops == &vmem_backend_vmem ?
+			 " (is vmem.ko loaded?)" : "");
+		return false;
+	}
+	if (ops == &vmem_backend_vmem) {
+		if (vmemio_get_api_version(fd) != VMEM_API_VERSION) {
+			snprintf(why, size, "vmem API version mismatch");
+			ok = 0;
+		} else if (vmemio_check_extension(fd, VMEM_CAP_SVM) <= 0 &&
+			   vmemio_check_extension(fd, VMEM_CAP_VMX) <= 0) {
+			snprintf(why, size, "vmem has no hardware backend (neither VMEM_CAP_SVM nor VMEM_CAP_VMX)");
+			ok = 0;
+		}
+	}
+	close(fd);
+	return ok;
 }
 
 static int load_self(struct vmem_test_vm *vm)
@@ -262,7 +307,8 @@ struct vmem_test_vm *vm_create_with_one_vcpu(struct vmem_test_vcpu **vcpu,
  * vcpu_args_set() - pass up to 6 integer arguments to the guest function.
  * @vcpu: a vCPU that has not run yet.
  * @n: number of arguments.
- * @...: __u64-compatible values, for RDI, RSI, RDX, RCX, R8, R9.
+ * @...: __u64 values (cast or suffix literals: 5ULL, not 5), for RDI,
+ *	 RSI, RDX, RCX, R8 and R9.
  */
 void vcpu_args_set(struct vmem_test_vcpu *vcpu, unsigned int n, ...)
 {
