@@ -311,7 +311,6 @@ const char *vmem_exit_name(__u32 reason)
 		[VMEM_EXIT_INTERNAL_ERROR] = "internal_error",
 		[VMEM_EXIT_HYPERCALL] = "hypercall",
 		[VMEM_EXIT_INTR] = "intr",
-		[VMEM_EXIT_IRQ_WINDOW_OPEN] = "irq_window_open",
 	};
 
 	if (reason >= sizeof(names) / sizeof(names[0]) || !names[reason])

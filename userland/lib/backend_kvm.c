@@ -429,9 +429,6 @@ static int kvm_run_op(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	case KVM_EXIT_INTR:
 		exit->reason = VMEM_EXIT_INTR;
 		break;
-	case KVM_EXIT_IRQ_WINDOW_OPEN:
-		exit->reason = VMEM_EXIT_IRQ_WINDOW_OPEN;
-		break;
 	default:
 		exit->reason = VMEM_EXIT_UNKNOWN;
 		break;

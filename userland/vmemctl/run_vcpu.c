@@ -256,7 +256,6 @@ static void *vcpu_thread_fn(void *arg)
 					    id, (unsigned long long)e.hypercall.nr);
 			break;
 		case VMEM_EXIT_INTR:
-		case VMEM_EXIT_IRQ_WINDOW_OPEN:
 			break;
 		default:
 			stop(rv, EXIT_HV_FAILED,

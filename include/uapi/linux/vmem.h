@@ -103,6 +103,11 @@ struct vmem_regs {
 	__u64 rip, rflags;
 };
 
+/*
+ * Segment registers as in KVM: @limit is the byte-granular limit (with g=1
+ * the CPU's 20-bit limit scaled, e.g. 0xffffffff for a flat segment);
+ * @unusable marks a null or not-present segment.
+ */
 struct vmem_segment {
 	__u64 base;
 	__u32 limit;
@@ -158,7 +163,7 @@ struct vmem_cpuid {
 #define VMEM_EXIT_INTERNAL_ERROR 6	/* see run->internal.suberror */
 #define VMEM_EXIT_HYPERCALL	7	/* VMMCALL/VMCALL not handled in kernel */
 #define VMEM_EXIT_INTR		8	/* RUN interrupted (also returns -EINTR) */
-#define VMEM_EXIT_IRQ_WINDOW_OPEN 9	/* guest can take an interrupt */
+/* 9 is reserved (interrupt window, with interrupt injection). */
 
 #define VMEM_EXIT_IO_IN		0
 #define VMEM_EXIT_IO_OUT	1
@@ -169,16 +174,24 @@ struct vmem_cpuid {
 #define VMEM_INTERNAL_ERROR_UNHANDLED_EXIT 4	/* exit code the backend does not know */
 #define VMEM_INTERNAL_ERROR_DELIVERY	5	/* event delivery faulted */
 
+/*
+ * On VMEM_EXIT_IO and VMEM_EXIT_MMIO the instruction is already complete as
+ * far as RIP goes: RIP points past it when RUN returns (KVM still shows the
+ * I/O instruction). For an IN or an MMIO read, userspace puts the data in
+ * place and the next RUN stores it into the guest's register or memory
+ * before anything else -- even a RUN with @immediate_exit set, which then
+ * returns -EINTR, so registers read afterwards are consistent. A REP
+ * string instruction that is not finished is re-executed: RIP stays on it
+ * until its count reaches zero.
+ */
 struct vmem_run {
 	/* in */
-	__u8 request_interrupt_window;
+	__u8 padding0;			/* reserved */
 	__u8 immediate_exit;		/* RUN returns -EINTR at once */
 	__u8 padding1[6];
 	/* out */
 	__u32 exit_reason;
-	__u8 ready_for_interrupt_injection;
-	__u8 if_flag;
-	__u8 padding2[2];
+	__u8 padding2[4];
 	__u64 exits;			/* total exits of this vCPU */
 	union {
 		/* VMEM_EXIT_IO: data lives in the run page at data_offset */
