@@ -128,10 +128,7 @@ err_arch:
 static void __exit vmem_exit(void)
 {
 	misc_deregister(&vmem_dev);
-	/*
-	 * The scanner may hold the last reference to a VM whose fds are all
-	 * closed: stopping it first lets that VM go before anything else does.
-	 */
+	/* No VM is left; stop the scanner before what it uses goes away. */
 	share_exit();
 	vmem_sysfs_exit();
 	vmem_hw_exit();

@@ -167,7 +167,7 @@ static void share_freeze_and_merge(struct vmem_vm *vm, ppn_t ppn,
 
 /**
  * share_scan_page() - examine one guest page (see DOC above).
- * @vm: the VM (the caller holds a reference)
+ * @vm: the VM (kept alive by the scanner's mark, see scan.c)
  * @ppn: the page
  *
  * Return: true if the page was private (and so was examined).
@@ -202,18 +202,18 @@ bool share_scan_page(struct vmem_vm *vm, ppn_t ppn)
 		return true;
 	}
 
-	if (!share_hint_take(hash, salt, &hvm, &hppn)) {
+	if (!share_hint_take(hash, salt, vm, &hvm, &hppn)) {
 		share_hint_add(vm, ppn, hash);
 		return true;
 	}
 	if (hvm == vm && hppn == ppn) {
 		/* Our own hint: the page is unchanged, nothing to pair with. */
 		share_hint_add(vm, ppn, hash);
-		vm_put(hvm);
 		return true;
 	}
 	atomic64_inc(&share_stats.hint_hits);
 	share_with_hinted(vm, ppn, hvm, hppn, hash, salt);
-	vm_put(hvm);
+	if (hvm != vm)
+		share_vm_unpin(hvm);
 	return true;
 }

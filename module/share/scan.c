@@ -13,12 +13,15 @@
  * a microsecond, so the scanner costs well under 1% of one core, while a
  * 4 GiB guest is covered about once every nine minutes.
  *
- * share_vms_lock (mutex) guards the VM list; the scanner takes a VM
- * reference (kref_get_unless_zero) before working on it. Process context.
+ * share_vms_lock (spinlock) guards the VM list and each VM's marks. The
+ * scanner marks the VM it works on (@scanning) and the VM of a hint it is
+ * merging with (@pinned) instead of taking references; a VM's teardown
+ * unlists it and waits for both marks to clear. So the last close of a VM
+ * frees it at once, never later in the scanner. Process context.
  */
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
 
@@ -43,15 +46,57 @@ unsigned int share_debug_hash_bits;
 module_param_named(share_debug_hash_bits, share_debug_hash_bits, uint, 0444);
 MODULE_PARM_DESC(share_debug_hash_bits, "Debug only: keep this many hash bits (0: all 64) to force collisions");
 
-static DEFINE_MUTEX(share_vms_lock);
+static DEFINE_SPINLOCK(share_vms_lock);
 static LIST_HEAD(share_vms);		/* share_vms_lock */
 static DECLARE_WAIT_QUEUE_HEAD(share_wq);
+static DECLARE_WAIT_QUEUE_HEAD(share_done_wq);	/* a VM's marks cleared */
 static struct task_struct *share_thread;
 
 /** share_wake() - a knob changed or a VM appeared: look again. */
 void share_wake(void)
 {
 	wake_up_interruptible(&share_wq);
+}
+
+static bool share_vm_busy(struct vmem_vm *vm)
+{
+	bool busy;
+
+	spin_lock(&share_vms_lock);
+	busy = vm->share.scanning || vm->share.pinned;
+	spin_unlock(&share_vms_lock);
+	return busy;
+}
+
+/**
+ * share_vm_pin() - keep a VM from being torn down while the scanner works
+ * with one of its hinted pages. Any context up to share_lock.
+ * @vm: the VM of a hint
+ *
+ * Return: false if the VM is already being torn down (unlisted).
+ */
+bool share_vm_pin(struct vmem_vm *vm)
+{
+	bool listed;
+
+	spin_lock(&share_vms_lock);
+	listed = !list_empty(&vm->share.node);
+	if (listed)
+		vm->share.pinned = true;
+	spin_unlock(&share_vms_lock);
+	return listed;
+}
+
+/**
+ * share_vm_unpin() - undo share_vm_pin().
+ * @vm: the VM
+ */
+void share_vm_unpin(struct vmem_vm *vm)
+{
+	spin_lock(&share_vms_lock);
+	vm->share.pinned = false;
+	spin_unlock(&share_vms_lock);
+	wake_up_all(&share_done_wq);
 }
 
 /**
@@ -61,9 +106,9 @@ void share_wake(void)
 void share_vm_add(struct vmem_vm *vm)
 {
 	xa_init(&vm->share.hints);
-	mutex_lock(&share_vms_lock);
+	spin_lock(&share_vms_lock);
 	list_add_tail(&vm->share.node, &share_vms);
-	mutex_unlock(&share_vms_lock);
+	spin_unlock(&share_vms_lock);
 	share_wake();
 }
 
@@ -74,29 +119,40 @@ void share_vm_add(struct vmem_vm *vm)
  */
 void share_vm_remove(struct vmem_vm *vm)
 {
-	mutex_lock(&share_vms_lock);
-	list_del(&vm->share.node);
-	mutex_unlock(&share_vms_lock);
+	spin_lock(&share_vms_lock);
+	list_del_init(&vm->share.node);
+	spin_unlock(&share_vms_lock);
+	wait_event(share_done_wq, !share_vm_busy(vm));
 	share_vm_forget_hints(vm);
 }
 
-/* The next VM in round-robin order, with a reference, or NULL. */
+/* The next VM in round-robin order, marked as being scanned, or NULL. */
 static struct vmem_vm *share_next_vm(void)
 {
 	struct vmem_vm *vm = NULL, *v;
 
-	mutex_lock(&share_vms_lock);
+	spin_lock(&share_vms_lock);
 	list_for_each_entry(v, &share_vms, share.node) {
-		if (v->share.budget && kref_get_unless_zero(&v->kref)) {
+		if (v->share.budget) {
 			vm = v;
 			break;
 		}
 	}
-	/* Rotate so that the next tick starts with someone else. */
-	if (vm)
+	if (vm) {
+		vm->share.scanning = true;
+		/* Rotate so that the next tick starts with someone else. */
 		list_move_tail(&vm->share.node, &share_vms);
-	mutex_unlock(&share_vms_lock);
+	}
+	spin_unlock(&share_vms_lock);
 	return vm;
+}
+
+static void share_vm_done(struct vmem_vm *vm)
+{
+	spin_lock(&share_vms_lock);
+	vm->share.scanning = false;
+	spin_unlock(&share_vms_lock);
+	wake_up_all(&share_done_wq);
 }
 
 static void share_scan_vm(struct vmem_vm *vm, u64 n, u64 *examined)
@@ -129,17 +185,17 @@ static u64 share_tick(void)
 	u64 examined = 0, n;
 	struct vmem_vm *vm;
 
-	mutex_lock(&share_vms_lock);
+	spin_lock(&share_vms_lock);
 	list_for_each_entry(vm, &share_vms, share.node)
 		vm->share.budget = per_vm;
-	mutex_unlock(&share_vms_lock);
+	spin_unlock(&share_vms_lock);
 
 	while (global && (vm = share_next_vm())) {
 		n = min(global, vm->share.budget);
 		vm->share.budget = 0;
 		global -= n;
 		share_scan_vm(vm, n, &examined);
-		vm_put(vm);
+		share_vm_done(vm);
 	}
 	return examined;
 }
@@ -148,9 +204,9 @@ static bool share_has_work(void)
 {
 	bool work;
 
-	mutex_lock(&share_vms_lock);
+	spin_lock(&share_vms_lock);
 	work = READ_ONCE(share_enabled) && !list_empty(&share_vms);
-	mutex_unlock(&share_vms_lock);
+	spin_unlock(&share_vms_lock);
 	return work;
 }
 

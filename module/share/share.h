@@ -3,8 +3,8 @@
  * Content-based page sharing (paper §4; DESIGN §5): frames, hints, the
  * scanner and its knobs and counters.
  *
- * Lock order: mm->lock -> share_lock (spinlock, innermost). share_vms_lock
- * (mutex, the scanner's list of VMs) is never held with either.
+ * Lock order: mm->lock -> share_lock -> share_vms_lock (spinlocks; the last
+ * guards the scanner's list of VMs and their marks).
  */
 #ifndef VMEM_SHARE_H
 #define VMEM_SHARE_H
@@ -59,12 +59,19 @@ struct share_hint {
  * @hints:	its hints by PPN (share_lock), at most one per page.
  * @scanned:	pages examined since the last full-scan equivalent.
  * @budget:	pages the scanner may still examine this period.
+ * @scanning:	the scanner is working on the VM (share_vms_lock).
+ * @pinned:	the scanner is merging with one of the VM's hinted pages
+ *		(share_vms_lock). The VM's teardown waits until both are
+ *		clear: the scanner never holds a reference, so closing a VM's
+ *		last fd frees everything at once.
  */
 struct vmem_share_vm {
 	struct list_head node;
 	struct xarray hints;
 	u64 scanned;
 	u64 budget;
+	bool scanning;
+	bool pinned;
 };
 
 int share_init(void);

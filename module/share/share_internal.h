@@ -15,11 +15,16 @@ struct share_frame *share_frame_alloc(void);
 void share_frame_free(struct share_frame *frame);
 void __share_frame_insert(struct share_frame *frame, struct page *page,
 			  u64 hash, u64 salt, u64 refs);
-bool share_hint_take(u64 hash, u64 salt, struct vmem_vm **vm, ppn_t *ppn);
+bool share_hint_take(u64 hash, u64 salt, struct vmem_vm *self,
+		     struct vmem_vm **vm, ppn_t *ppn);
 void share_hint_add(struct vmem_vm *vm, ppn_t ppn, u64 hash);
 void share_vm_forget_hints(struct vmem_vm *vm);
 int share_table_init(void);
 void share_table_exit(void);
+
+/* scan.c */
+bool share_vm_pin(struct vmem_vm *vm);
+void share_vm_unpin(struct vmem_vm *vm);
 
 /* merge.c */
 bool share_scan_page(struct vmem_vm *vm, ppn_t ppn);

@@ -183,15 +183,18 @@ static void __share_hint_del(struct share_hint *h)
 
 /**
  * share_hint_take() - remove and return a hint with this hash and salt
- * whose VM is still alive, with a reference on that VM.
+ * whose VM is still alive, pinning that VM unless it is @self.
  * @hash: content hash
  * @salt: salt
- * @vm: set to the hint's VM (the caller must vm_put() it)
+ * @self: the VM being scanned (kept alive by the scanner already)
+ * @vm: set to the hint's VM (the caller must share_vm_unpin() it unless
+ *      it is @self)
  * @ppn: set to the hinted page
  *
  * Return: true if a hint was taken.
  */
-bool share_hint_take(u64 hash, u64 salt, struct vmem_vm **vm, ppn_t *ppn)
+bool share_hint_take(u64 hash, u64 salt, struct vmem_vm *self,
+		     struct vmem_vm **vm, ppn_t *ppn)
 {
 	struct share_hint *h, *found = NULL;
 	bool alive = false;
@@ -206,7 +209,7 @@ bool share_hint_take(u64 hash, u64 salt, struct vmem_vm **vm, ppn_t *ppn)
 	if (found) {
 		__share_hint_del(found);
 		/* A VM being torn down keeps no hints. */
-		alive = kref_get_unless_zero(&found->vm->kref);
+		alive = found->vm == self || share_vm_pin(found->vm);
 	}
 	spin_unlock(&share_lock);
 	if (!found)
@@ -237,16 +240,26 @@ void share_hint_add(struct vmem_vm *vm, ppn_t ppn, u64 hash)
 	h->salt = READ_ONCE(vm->salt);
 	h->vm = vm;
 	h->ppn = ppn;
-	/* Reserve the slot outside the spinlock. */
+	/*
+	 * Reserve the slot outside the spinlock (a no-op if an old hint holds
+	 * it); storing into a reserved or occupied slot allocates nothing, so
+	 * the store under the lock cannot fail.
+	 */
 	if (xa_reserve(&vm->share.hints, ppn, GFP_KERNEL_ACCOUNT)) {
 		kmem_cache_free(hint_cache, h);
 		return;
 	}
 	spin_lock(&share_lock);
-	old = xa_load(&vm->share.hints, ppn);
-	if (old)
-		__share_hint_del(old);
-	xa_store(&vm->share.hints, ppn, h, GFP_ATOMIC);
+	old = xa_store(&vm->share.hints, ppn, h, GFP_ATOMIC);
+	if (WARN_ON_ONCE(xa_is_err(old))) {
+		spin_unlock(&share_lock);
+		kmem_cache_free(hint_cache, h);
+		return;
+	}
+	if (old) {
+		hash_del(&old->node);
+		atomic64_dec(&share_stats.hints);
+	}
 	hash_add(share_hints, &h->node, share_key(hash, h->salt));
 	atomic64_inc(&share_stats.hints);
 	spin_unlock(&share_lock);
