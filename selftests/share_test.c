@@ -412,41 +412,9 @@ static void guest_stress(__u64 id)
 	GUEST_DONE();
 }
 
-struct stress_runner {
-	struct vmem_test_vcpu *vcpu;
-	pthread_t thread;
-	int ok;
-	char why[256];
-};
-
-static void *stress_run(void *arg)
-{
-	struct stress_runner *rn = arg;
-	struct ucall uc;
-	__u64 cmd;
-
-	for (;;) {
-		if (__vcpu_run(rn->vcpu) || rn->vcpu->exit.reason != VMEM_EXIT_IO) {
-			vcpu_exit_describe(rn->vcpu, rn->why, sizeof(rn->why));
-			break;
-		}
-		cmd = get_ucall(rn->vcpu, &uc);
-		if (cmd == UCALL_SYNC) {
-			usleep(15000);
-			continue;
-		}
-		if (cmd == UCALL_DONE)
-			rn->ok = 1;
-		else
-			ucall_format(&uc, rn->why, sizeof(rn->why));
-		break;
-	}
-	return NULL;
-}
-
 TEST_F_TIMEOUT(share, share_stress_no_lost_or_torn_write, 600)
 {
-	struct stress_runner rn[2 * STRESS_VCPUS];
+	struct vcpu_runner rn[2 * STRESS_VCPUS];
 	struct vmem_test_vm *vm[2];
 	long long cow0 = share_counter("cow_breaks");
 	int v, i;
@@ -457,16 +425,17 @@ TEST_F_TIMEOUT(share, share_stress_no_lost_or_torn_write, 600)
 		stress_base = vm_alloc(vm[v], STRESS_VCPUS * STRESS_PAGES * PAGE);
 		sync_global_to_guest(vm[v], stress_base);
 		for (i = 0; i < STRESS_VCPUS; i++) {
-			struct stress_runner *r = &rn[v * STRESS_VCPUS + i];
+			struct vcpu_runner *r = &rn[v * STRESS_VCPUS + i];
 
 			r->vcpu = vm_vcpu_add(vm[v], i, guest_stress);
+			r->sync_pause_us = 15000;	/* time to share */
 			vcpu_args_set(r->vcpu, 1, (__u64)i);
 		}
 	}
 	for (i = 0; i < 2 * STRESS_VCPUS; i++)
-		ASSERT_EQ(0, pthread_create(&rn[i].thread, NULL, stress_run, &rn[i]));
+		ASSERT_EQ(0, vcpu_runner_start(&rn[i]));
 	for (i = 0; i < 2 * STRESS_VCPUS; i++) {
-		pthread_join(rn[i].thread, NULL);
+		vcpu_runner_join(&rn[i]);
 		EXPECT_TRUE(rn[i].ok) TH_LOG("vCPU %d: %s", i, rn[i].why);
 	}
 	TH_LOG("%lld copy-on-write breaks during the run",

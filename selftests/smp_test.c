@@ -43,45 +43,9 @@ static void guest_writer(__u64 id)
 	GUEST_DONE();
 }
 
-struct runner {
-	struct vmem_test_vcpu *vcpu;
-	pthread_t thread;
-	volatile int done;
-	int ok;
-	char why[256];
-};
-
-static void *run_to_done(void *arg)
-{
-	struct runner *rn = arg;
-	struct ucall uc;
-	__u64 cmd;
-
-	for (;;) {
-		if (__vcpu_run(rn->vcpu)) {
-			snprintf(rn->why, sizeof(rn->why), "RUN failed");
-			break;
-		}
-		if (rn->vcpu->exit.reason != VMEM_EXIT_IO) {
-			vcpu_exit_describe(rn->vcpu, rn->why, sizeof(rn->why));
-			break;
-		}
-		cmd = get_ucall(rn->vcpu, &uc);
-		if (cmd == UCALL_SYNC)
-			continue;
-		if (cmd == UCALL_DONE)
-			rn->ok = 1;
-		else
-			ucall_format(&uc, rn->why, sizeof(rn->why));
-		break;
-	}
-	rn->done = 1;
-	return NULL;
-}
-
 TEST(smp_flush_hammered_while_four_vcpus_write)
 {
-	struct runner rn[NR_VCPUS];
+	struct vcpu_runner rn[NR_VCPUS];
 	struct vmem_test_vm *vm;
 	struct vmem_vm_stats st;
 	unsigned long drops = 0;
@@ -96,16 +60,16 @@ TEST(smp_flush_hammered_while_four_vcpus_write)
 		vcpu_args_set(rn[i].vcpu, 1, (__u64)i);
 	}
 	for (i = 0; i < NR_VCPUS; i++)
-		ASSERT_EQ(0, pthread_create(&rn[i].thread, NULL, run_to_done, &rn[i]));
+		ASSERT_EQ(0, vcpu_runner_start(&rn[i]));
 	do {
 		ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 0));
 		drops++;
 		running = 0;
 		for (i = 0; i < NR_VCPUS; i++)
-			running += !rn[i].done;
+			running += !vcpu_runner_done(&rn[i]);
 	} while (running);
 	for (i = 0; i < NR_VCPUS; i++) {
-		pthread_join(rn[i].thread, NULL);
+		vcpu_runner_join(&rn[i]);
 		EXPECT_TRUE(rn[i].ok) TH_LOG("vCPU %d: %s", i, rn[i].why);
 	}
 	ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_GET_VM_STATS, &st));
@@ -135,7 +99,7 @@ TEST(smp_sixteen_vms_at_once)
 {
 	struct vmem_test_vcpu *vcpu[NR_VMS];
 	struct vmem_test_vm *vm[NR_VMS];
-	struct runner rn[NR_VMS];
+	struct vcpu_runner rn[NR_VMS];
 	int i;
 
 	memset(rn, 0, sizeof(rn));
@@ -149,9 +113,9 @@ TEST(smp_sixteen_vms_at_once)
 	}
 	EXPECT_EQ(NR_VMS, vmem_sysfs("nr_vms"));
 	for (i = 0; i < NR_VMS; i++)
-		ASSERT_EQ(0, pthread_create(&rn[i].thread, NULL, run_to_done, &rn[i]));
+		ASSERT_EQ(0, vcpu_runner_start(&rn[i]));
 	for (i = 0; i < NR_VMS; i++) {
-		pthread_join(rn[i].thread, NULL);
+		vcpu_runner_join(&rn[i]);
 		EXPECT_TRUE(rn[i].ok) TH_LOG("VM %d: %s", i, rn[i].why);
 	}
 	for (i = 0; i < NR_VMS; i++)

@@ -24,6 +24,35 @@
 #include "pmap.h"
 #include "pool.h"
 
+/*
+ * A referenced private page of @vm that nobody has frozen; with @freeze,
+ * also freeze it, unless someone else holds a reference (a host-side read
+ * or write of guest memory in progress).
+ */
+static struct page *mm_take_private(struct vmem_vm *vm, ppn_t ppn, bool freeze)
+{
+	struct vmem_mm *mm = &vm->mm;
+	struct page *page = NULL;
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __pmap_entry(mm, ppn);
+	if (e && pmap_state(*e) == PMAP_MAPPED && !(*e & PMAP_WP)) {
+		page = pfn_to_page(pmap_mpn(*e));
+		if (freeze && page_count(page) != 1) {
+			page = NULL;
+		} else {
+			if (freeze) {
+				*e |= PMAP_WP;
+				__slpt_wrprotect(mm, (gpa_t)ppn << PAGE_SHIFT);
+			}
+			get_page(page);
+		}
+	}
+	spin_unlock(&mm->lock);
+	return page;
+}
+
 /**
  * vmem_mm_peek() - a private page of @vm to look at, with a reference.
  * @vm: the VM
@@ -33,18 +62,7 @@
  */
 struct page *vmem_mm_peek(struct vmem_vm *vm, ppn_t ppn)
 {
-	struct vmem_mm *mm = &vm->mm;
-	struct page *page = NULL;
-	u64 *e;
-
-	spin_lock(&mm->lock);
-	e = __pmap_entry(mm, ppn);
-	if (e && pmap_state(*e) == PMAP_MAPPED && !(*e & PMAP_WP)) {
-		page = pfn_to_page(pmap_mpn(*e));
-		get_page(page);
-	}
-	spin_unlock(&mm->lock);
-	return page;
+	return mm_take_private(vm, ppn, false);
 }
 
 /**
@@ -53,30 +71,11 @@ struct page *vmem_mm_peek(struct vmem_vm *vm, ppn_t ppn)
  * @vm: the VM
  * @ppn: the page
  *
- * A page that someone else holds a reference to (a host-side read or write
- * of guest memory in progress) is not frozen.
  * Return: the page with a reference, or NULL.
  */
 struct page *vmem_mm_freeze(struct vmem_vm *vm, ppn_t ppn)
 {
-	struct vmem_mm *mm = &vm->mm;
-	struct page *page = NULL;
-	u64 *e;
-
-	spin_lock(&mm->lock);
-	e = __pmap_entry(mm, ppn);
-	if (e && pmap_state(*e) == PMAP_MAPPED && !(*e & PMAP_WP)) {
-		page = pfn_to_page(pmap_mpn(*e));
-		if (page_count(page) == 1) {
-			*e |= PMAP_WP;
-			__slpt_wrprotect(mm, (gpa_t)ppn << PAGE_SHIFT);
-			get_page(page);
-		} else {
-			page = NULL;
-		}
-	}
-	spin_unlock(&mm->lock);
-	return page;
+	return mm_take_private(vm, ppn, true);
 }
 
 /*

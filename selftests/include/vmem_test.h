@@ -19,6 +19,7 @@
 #ifndef SELFTEST_VMEM_TEST_H
 #define SELFTEST_VMEM_TEST_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,30 @@ void vcpu_sregs_set(struct vmem_test_vcpu *vcpu,
 		    const struct vmem_sregs *sregs);
 const char *vcpu_exit_describe(struct vmem_test_vcpu *vcpu, char *buf,
 			       size_t size);
+
+/**
+ * struct vcpu_runner - a vCPU running on its own thread (lib/runner.c).
+ * @vcpu:	the vCPU (set by the caller).
+ * @sync_pause_us: host pause after each GUEST_SYNC (set by the caller).
+ * @thread:	the thread.
+ * @syncs:	GUEST_SYNCs seen.
+ * @done:	the thread has finished.
+ * @ok:		the guest reached GUEST_DONE.
+ * @why:	otherwise, what happened.
+ */
+struct vcpu_runner {
+	struct vmem_test_vcpu *vcpu;
+	unsigned int sync_pause_us;
+	pthread_t thread;
+	__u64 syncs;
+	int done;
+	int ok;
+	char why[256];
+};
+
+int vcpu_runner_start(struct vcpu_runner *rn);
+void vcpu_runner_join(struct vcpu_runner *rn);
+bool vcpu_runner_done(struct vcpu_runner *rn);
 
 /* ---- failing and skipping from library or test code ---- */
 void __test_assert_fail(const char *file, int line, const char *expr,
