@@ -12,9 +12,13 @@ const struct vmem_arch_ops *vmem_arch;
 
 static const struct vmem_arch_ops *const vmem_backends[] = {
 	&vmem_svm_ops,
+	&vmem_vmx_ops,
 };
 
-/* Every op of the X-macro list must be filled in: checked once, at load. */
+/*
+ * Every op of the X-macro list must be filled in, and the optional ones come
+ * in pairs: checked once, at load.
+ */
 static bool vmem_arch_complete(const struct vmem_arch_ops *ops)
 {
 #define VMEM_ARCH_OP_CHECK(ret, op, args)				\
@@ -24,30 +28,40 @@ static bool vmem_arch_complete(const struct vmem_arch_ops *ops)
 	}
 	VMEM_ARCH_OPS(VMEM_ARCH_OP_CHECK)
 #undef VMEM_ARCH_OP_CHECK
+	if (!ops->vcpu_load != !ops->vcpu_put) {
+		pr_err("vmem: %s backend has only one of vcpu_load/vcpu_put\n",
+		       ops->name);
+		return false;
+	}
 	return true;
 }
 
 /**
  * vmem_arch_select() - pick the first backend whose probe accepts this CPU.
  *
- * Return: 0, or -ENODEV after logging each backend's reason for refusing.
+ * Return: 0, or -ENODEV after logging each backend's reason for refusing
+ * (only then: on an Intel CPU the SVM backend's refusal is no news).
  */
 int vmem_arch_select(void)
 {
+	const char *why[ARRAY_SIZE(vmem_backends)];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(vmem_backends); i++) {
 		const struct vmem_arch_ops *ops = vmem_backends[i];
-		const char *why = "unknown reason";
 
+		why[i] = "incomplete ops table";
 		if (!vmem_arch_complete(ops))
 			continue;
-		if (!ops->probe(&why)) {
+		why[i] = "unknown reason";
+		if (!ops->probe(&why[i])) {
 			vmem_arch = ops;
 			return 0;
 		}
-		pr_err("vmem: %s backend unusable: %s\n", ops->name, why);
 	}
+	for (i = 0; i < ARRAY_SIZE(vmem_backends); i++)
+		pr_err("vmem: %s backend unusable: %s\n",
+		       vmem_backends[i]->name, why[i]);
 	pr_err("vmem: no usable hardware virtualization; not loading\n");
 	return -ENODEV;
 }

@@ -14,6 +14,13 @@
  *                       hotplug callback); must not sleep.
  *   vcpu_create/vcpu_free, vcpu_reset
  *                       process context, may sleep.
+ *   vcpu_load/vcpu_put  optional (NULL: nothing to do). The vCPU thread is
+ *                       about to run the guest on this CPU / stops doing so:
+ *                       called around VMEM_RUN with preemption disabled and
+ *                       from the scheduler's preempt notifiers (vcpu_put then
+ *                       with interrupts disabled too). A backend that has
+ *                       them enables the notifiers (preempt_notifier_inc())
+ *                       from probe to unsetup.
  *   vcpu_run            one guest entry: interrupts disabled, on the CPU it
  *                       runs on; syncs vcpu->regs/rip/rflags with hardware
  *                       and fills in the vendor-neutral exit.
@@ -53,6 +60,11 @@ struct slpt_format;
 	OP(void, inject_exception, (struct vmem_vcpu *vcpu, u8 vector,	\
 				    bool has_error, u32 error))
 
+/* Operations a backend may leave NULL. */
+#define VMEM_ARCH_OPTIONAL_OPS(OP)					\
+	OP(void, vcpu_load, (struct vmem_vcpu *vcpu, int cpu))		\
+	OP(void, vcpu_put, (struct vmem_vcpu *vcpu))
+
 /**
  * struct vmem_arch_ops - a hardware backend.
  * @name: "svm" or "vmx", shown in sysfs.
@@ -64,10 +76,12 @@ struct vmem_arch_ops {
 	const struct slpt_format *slpt;
 #define VMEM_ARCH_OP_MEMBER(ret, op, args) ret (*op) args;
 	VMEM_ARCH_OPS(VMEM_ARCH_OP_MEMBER)
+	VMEM_ARCH_OPTIONAL_OPS(VMEM_ARCH_OP_MEMBER)
 #undef VMEM_ARCH_OP_MEMBER
 };
 
 extern const struct vmem_arch_ops vmem_svm_ops;
+extern const struct vmem_arch_ops vmem_vmx_ops;
 extern const struct vmem_arch_ops *vmem_arch;
 
 int vmem_arch_select(void);

@@ -12,11 +12,16 @@
  * The guest's FPU state is loaded for the whole ioctl through the kernel's
  * guest-fpstate API; XCR0 and PKRU are switched around each entry with
  * interrupts disabled, since the host's interrupt handlers may use XSAVE.
+ * Backends that keep per-CPU state for a running vCPU (VMX: the current
+ * VMCS) get vcpu_load/vcpu_put for the whole ioctl too, and again each time
+ * the scheduler takes the vCPU thread off its CPU and puts it back (preempt
+ * notifiers).
  *
  * vcpu_run() runs in the vCPU thread's process context with vcpu->mutex held.
  * vmem_flush_vm() runs in process context (any thread) and may sleep.
  */
 #include <linux/mm.h>
+#include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <asm/fpu/xcr.h>
@@ -113,6 +118,53 @@ static int vcpu_complete_userspace(struct vmem_vcpu *vcpu)
 	return r;
 }
 
+/*
+ * The preempt notifier of a vCPU thread inside VMEM_RUN; it lives on
+ * vcpu_run()'s stack, registered only while the backend's state is loaded.
+ */
+struct vcpu_preempt {
+	struct preempt_notifier pn;
+	struct vmem_vcpu *vcpu;
+};
+
+static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	vmem_arch->vcpu_load(container_of(pn, struct vcpu_preempt, pn)->vcpu,
+			     cpu);
+}
+
+static void vcpu_sched_out(struct preempt_notifier *pn,
+			   struct task_struct *next)
+{
+	vmem_arch->vcpu_put(container_of(pn, struct vcpu_preempt, pn)->vcpu);
+}
+
+static struct preempt_ops vcpu_preempt_ops = {
+	.sched_in = vcpu_sched_in,
+	.sched_out = vcpu_sched_out,
+};
+
+static void vcpu_load(struct vcpu_preempt *p)
+{
+	if (!vmem_arch->vcpu_load)
+		return;
+	preempt_notifier_init(&p->pn, &vcpu_preempt_ops);
+	preempt_disable();
+	preempt_notifier_register(&p->pn);
+	vmem_arch->vcpu_load(p->vcpu, smp_processor_id());
+	preempt_enable();
+}
+
+static void vcpu_put(struct vcpu_preempt *p)
+{
+	if (!vmem_arch->vcpu_put)
+		return;
+	preempt_disable();
+	vmem_arch->vcpu_put(p->vcpu);
+	preempt_notifier_unregister(&p->pn);
+	preempt_enable();
+}
+
 /* One guest entry, with interrupts disabled. False: did not enter. */
 static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
@@ -158,6 +210,7 @@ static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
  */
 long vcpu_run(struct vmem_vcpu *vcpu)
 {
+	struct vcpu_preempt preempt = { .vcpu = vcpu };
 	struct vmem_run *run = vcpu->run;
 	struct vmem_exit exit;
 	long r;
@@ -171,6 +224,7 @@ long vcpu_run(struct vmem_vcpu *vcpu)
 	}
 
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	vcpu_load(&preempt);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = VMEM_EXIT_INTR;
@@ -184,6 +238,7 @@ long vcpu_run(struct vmem_vcpu *vcpu)
 		if (r <= 0)
 			break;
 	}
+	vcpu_put(&preempt);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	run->exits = vcpu->exits;
 	return r;

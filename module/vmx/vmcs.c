@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMCS: the controls every vCPU gets, the x86 power-on state, and
+ * conversion of guest state to and from the ABI's structs and MSRs. Intel
+ * SDM vol. 3, chapter 25 (VMCS layout), 26.3.1 (what VM entry checks of the
+ * guest state) and appendix B (field encodings).
+ *
+ * Process context, vCPU mutex held (or the vCPU not yet visible). Every
+ * function makes the VMCS current for itself (vmx_vmcs_enter()), so it may
+ * be called inside VMEM_RUN or from any other vCPU ioctl.
+ */
+#include <linux/mm.h>
+#include <asm/desc.h>
+#include <asm/msr-index.h>
+#include <asm/segment.h>
+#include <asm/traps.h>
+
+#include "vmx.h"
+
+/* DR7 bit 10 always reads as one (SDM vol. 3, 18.2.4). */
+#define VMEM_DR7_FIXED_1	0x400ULL
+
+/*
+ * Segment access rights as the VMCS holds them (SDM vol. 3, table 25-2);
+ * asm/vmx.h has all but AVL.
+ */
+#define VMX_AR_AVL_MASK		BIT(12)
+#define VMX_AR_TYPE(t)		((t) & VMX_AR_TYPE_MASK)
+#define VMX_AR_DPL_BITS(d)	(((d) & 3) << VMX_AR_DPL_SHIFT)
+
+#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
+			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
+			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
+			 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_OSXSAVE | \
+			 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
+
+/* The eight segment registers in VMCS encoding order: ES CS SS DS FS GS LDTR TR. */
+enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
+
+static void seg_write(int seg, u16 sel, u64 base, u32 limit, u32 ar)
+{
+	vmcs_write(GUEST_ES_SELECTOR + 2 * seg, sel);
+	vmcs_write(GUEST_ES_BASE + 2 * seg, base);
+	vmcs_write(GUEST_ES_LIMIT + 2 * seg, limit);
+	vmcs_write(GUEST_ES_AR_BYTES + 2 * seg, ar);
+}
+
+/**
+ * vmx_write_cr0() - give the guest CR0 value @cr0: the shadow holds it as
+ * the guest reads it, the real register has the bits VMX operation forces
+ * (SDM vol. 3, 25.6.6 guest/host masks; A.7). Unrestricted guest lets PE and
+ * PG take any value (26.3.1.1). VMCS current.
+ * @cr0: the guest's value
+ */
+void vmx_write_cr0(u64 cr0)
+{
+	vmcs_write(CR0_READ_SHADOW, cr0);
+	vmcs_write(GUEST_CR0, (cr0 | vmx_caps.cr0_set) & ~vmx_caps.cr0_clear);
+}
+
+/**
+ * vmx_write_cr4() - the same for CR4, whose VMXE the guest never sees set.
+ * @cr4: the guest's value
+ */
+void vmx_write_cr4(u64 cr4)
+{
+	vmcs_write(CR4_READ_SHADOW, cr4);
+	vmcs_write(GUEST_CR4, (cr4 | vmx_caps.cr4_set) & ~vmx_caps.cr4_clear);
+}
+
+static u64 guest_view(unsigned long real, unsigned long shadow, u64 mask)
+{
+	return (vmcs_read(real) & ~mask) | (vmcs_read(shadow) & mask);
+}
+
+/** vmx_guest_cr0() - CR0 as the guest sees it. VMCS current. */
+u64 vmx_guest_cr0(void)
+{
+	return guest_view(GUEST_CR0, CR0_READ_SHADOW,
+			  vmx_caps.cr0_set | vmx_caps.cr0_clear);
+}
+
+/** vmx_guest_cr4() - CR4 as the guest sees it. VMCS current. */
+u64 vmx_guest_cr4(void)
+{
+	return guest_view(GUEST_CR4, CR4_READ_SHADOW,
+			  vmx_caps.cr4_set | vmx_caps.cr4_clear);
+}
+
+/* EFER and the "IA-32e mode guest" entry control must agree (26.3.1.1). */
+static void vmx_write_efer(struct vmx_vcpu *vx, u64 efer)
+{
+	vmcs_write(GUEST_IA32_EFER, efer);
+	if (efer & EFER_LMA)
+		vx->entry_ctl |= VM_ENTRY_IA32E_MODE;
+	else
+		vx->entry_ctl &= ~VM_ENTRY_IA32E_MODE;
+	vmcs_write(VM_ENTRY_CONTROLS, vx->entry_ctl);
+}
+
+/**
+ * vmx_vmcs_setup() - controls and constant host state of a new vCPU, then
+ * the power-on state.
+ * @vcpu: the vCPU
+ *
+ * Exits: external interrupts and NMIs (they belong to the host); HLT, all
+ * port I/O (unconditional I/O exiting) and all MSR accesses (no MSR bitmap:
+ * every RDMSR/WRMSR exits, 26.1.3); MOV DR; MOV CR8 both ways (without a
+ * TPR shadow the guest would write the real TPR); RDPMC, MONITOR and
+ * MWAIT, which the guest must not execute on the real CPU; #AC, whose
+ * endless delivery loop would otherwise hang the host (CVE-2015-5307).
+ * CPUID, INVD, XSETBV, triple faults and the VMX instructions always exit.
+ * Guest-physical addresses go through EPT, tagged with the vCPU's VPID.
+ */
+void vmx_vmcs_setup(struct vmem_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	bool temp = vmx_vmcs_enter(vx);
+	u32 proc2 = vmx_caps.proc2;
+
+	if (!vx->vpid)
+		proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
+	vmcs_write(VM_EXIT_CONTROLS, vmx_caps.exit);
+	vx->entry_ctl = vmx_caps.entry;
+	vmcs_write(VM_ENTRY_CONTROLS, vx->entry_ctl);
+	if (vx->vpid)
+		vmcs_write(VIRTUAL_PROCESSOR_ID, vx->vpid);
+	vmcs_write(EPT_POINTER, vx->eptp);
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC));
+	vmcs_write(CR0_GUEST_HOST_MASK, vmx_caps.cr0_set | vmx_caps.cr0_clear);
+	vmcs_write(CR4_GUEST_HOST_MASK, vmx_caps.cr4_set | vmx_caps.cr4_clear);
+	/* No shadow VMCS (26.3.1.5 wants all ones then). */
+	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
+
+	/* Host state that never changes; the rest is set at vcpu_load. */
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, 0);
+	vmcs_write(HOST_ES_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_write(HOST_RIP, (unsigned long)vmx_vmexit);
+
+	vmx_vmcs_exit(vx, temp);
+	vmx_vcpu_reset(vcpu);
+}
+
+/**
+ * vmx_vcpu_reset() - the x86 power-on state: real mode at F000:FFF0 (SDM
+ * vol. 3, 10.1.1), as unrestricted guest allows it to run directly.
+ * @vcpu: the vCPU
+ */
+void vmx_vcpu_reset(struct vmem_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	bool temp = vmx_vmcs_enter(vx);
+	int seg;
+
+	seg_write(SEG_CS, 0xf000, 0xffff0000, 0xffff,
+		  VMX_AR_P_MASK | VMX_AR_S_MASK | VMX_AR_TYPE(0xb));
+	for (seg = SEG_ES; seg <= SEG_GS; seg++)
+		if (seg != SEG_CS)
+			seg_write(seg, 0, 0, 0xffff,
+				  VMX_AR_P_MASK | VMX_AR_S_MASK | VMX_AR_TYPE(0x3));
+	seg_write(SEG_LDTR, 0, 0, 0xffff, VMX_AR_P_MASK | VMX_AR_TYPE(0x2));
+	/* TR must be a busy TSS even in real mode (26.3.1.2). */
+	seg_write(SEG_TR, 0, 0, 0xffff, VMX_AR_P_MASK | VMX_AR_TYPE(0xb));
+	vmcs_write(GUEST_GDTR_BASE, 0);
+	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_IDTR_BASE, 0);
+	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
+
+	vmx_write_cr0(X86_CR0_ET);
+	vmcs_write(GUEST_CR3, 0);
+	vmx_write_cr4(0);
+	vmx_write_efer(vx, 0);
+	vmcs_write(GUEST_DR7, VMEM_DR7_FIXED_1);
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	vmcs_write(GUEST_SYSENTER_CS, 0);
+	vmcs_write(GUEST_SYSENTER_ESP, 0);
+	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	vmcs_write(TSC_OFFSET, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vx->intr_state = 0;
+	vmx_vmcs_exit(vx, temp);
+
+	preempt_disable();
+	if (vx->loaded)
+		vmx_put_guest_msrs(vx);
+	memset(&vx->msrs, 0, sizeof(vx->msrs));
+	if (vx->loaded)
+		vmx_load_guest_msrs(vx);
+	preempt_enable();
+	vx->cr2 = 0;
+	vx->cr8 = 0;
+	vx->flush_vpid = true;
+
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs[VCPU_REGS_RDX] = 0x600;	/* family 6: what CPUs report */
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = X86_EFLAGS_FIXED;
+	vcpu->dr[0] = vcpu->dr[1] = vcpu->dr[2] = vcpu->dr[3] = 0;
+	vcpu->dr[4] = DR6_RESERVED;
+	vcpu->dr[5] = VMEM_DR7_FIXED_1;
+	vcpu->pending = VCPU_PENDING_NONE;
+}
+
+static void seg_to_abi(int seg, struct vmem_segment *a)
+{
+	u32 ar = vmcs_read(GUEST_ES_AR_BYTES + 2 * seg);
+
+	a->selector = vmcs_read(GUEST_ES_SELECTOR + 2 * seg);
+	a->base = vmcs_read(GUEST_ES_BASE + 2 * seg);
+	a->limit = vmcs_read(GUEST_ES_LIMIT + 2 * seg);
+	a->unusable = !!(ar & VMX_AR_UNUSABLE_MASK);
+	a->type = ar & 0xf;
+	a->s = !!(ar & VMX_AR_S_MASK);
+	a->dpl = (ar >> 5) & 3;
+	a->present = !a->unusable && (ar & VMX_AR_P_MASK);
+	a->avl = !!(ar & VMX_AR_AVL_MASK);
+	a->l = !!(ar & VMX_AR_L_MASK);
+	a->db = !!(ar & VMX_AR_DB_MASK);
+	a->g = !!(ar & VMX_AR_G_MASK);
+	a->padding = 0;
+}
+
+static void seg_from_abi(int seg, const struct vmem_segment *a)
+{
+	u32 ar = VMX_AR_UNUSABLE_MASK;
+
+	if (!a->unusable)
+		ar = VMX_AR_TYPE(a->type) | VMX_AR_DPL_BITS(a->dpl) |
+		     (a->s ? VMX_AR_S_MASK : 0) |
+		     (a->present ? VMX_AR_P_MASK : 0) |
+		     (a->avl ? VMX_AR_AVL_MASK : 0) |
+		     (a->l ? VMX_AR_L_MASK : 0) |
+		     (a->db ? VMX_AR_DB_MASK : 0) |
+		     (a->g ? VMX_AR_G_MASK : 0);
+	seg_write(seg, a->selector, a->base, a->limit, ar);
+}
+
+/**
+ * vmx_get_sregs() - the guest's system registers.
+ * @vcpu: the vCPU
+ * @s: filled in
+ */
+void vmx_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	bool temp = vmx_vmcs_enter(vx);
+
+	memset(s, 0, sizeof(*s));
+	seg_to_abi(SEG_CS, &s->cs);
+	seg_to_abi(SEG_DS, &s->ds);
+	seg_to_abi(SEG_ES, &s->es);
+	seg_to_abi(SEG_FS, &s->fs);
+	seg_to_abi(SEG_GS, &s->gs);
+	seg_to_abi(SEG_SS, &s->ss);
+	seg_to_abi(SEG_TR, &s->tr);
+	seg_to_abi(SEG_LDTR, &s->ldt);
+	s->gdt.base = vmcs_read(GUEST_GDTR_BASE);
+	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
+	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
+	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
+	s->cr0 = vmx_guest_cr0();
+	s->cr3 = vmcs_read(GUEST_CR3);
+	s->cr4 = vmx_guest_cr4();
+	s->efer = vmcs_read(GUEST_IA32_EFER);
+	vmx_vmcs_exit(vx, temp);
+	s->cr2 = vx->cr2;
+	s->cr8 = vx->cr8;
+	s->apic_base = APIC_DEFAULT_PHYS_BASE |
+		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+}
+
+/**
+ * vmx_set_sregs() - load the guest's system registers after checking that
+ * the combination is one a real CPU could be in.
+ * @vcpu: the vCPU
+ * @s: the new state
+ *
+ * The VPID's cached translations are dropped at the next entry, since the
+ * guest's paging state changed without the guest doing it.
+ *
+ * Return: 0, or -EINVAL for reserved bits, a CR4 bit this CPU cannot run
+ * the guest with, or an inconsistent paging mode.
+ */
+int vmx_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	bool lma = s->efer & EFER_LMA;
+	bool temp;
+
+	if ((s->cr0 >> 32) || (s->cr4 & ~CR4_GUEST_BITS) ||
+	    (s->cr4 & vmx_caps.cr4_clear) || (s->efer & ~EFER_GUEST_BITS) ||
+	    s->cr8 > 15)
+		return -EINVAL;
+	if (((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE)) ||
+	    ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
+		return -EINVAL;
+	/* Long mode is active exactly when enabled and paging is on. */
+	if (lma != ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)))
+		return -EINVAL;
+	if (lma && (!(s->cr4 & X86_CR4_PAE) || (s->cs.l && s->cs.db)))
+		return -EINVAL;
+	if ((s->cr4 & X86_CR4_OSXSAVE) && !boot_cpu_has(X86_FEATURE_XSAVE))
+		return -EINVAL;
+
+	temp = vmx_vmcs_enter(vx);
+	seg_from_abi(SEG_CS, &s->cs);
+	seg_from_abi(SEG_DS, &s->ds);
+	seg_from_abi(SEG_ES, &s->es);
+	seg_from_abi(SEG_FS, &s->fs);
+	seg_from_abi(SEG_GS, &s->gs);
+	seg_from_abi(SEG_SS, &s->ss);
+	seg_from_abi(SEG_TR, &s->tr);
+	seg_from_abi(SEG_LDTR, &s->ldt);
+	vmcs_write(GUEST_GDTR_BASE, s->gdt.base);
+	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
+	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
+	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
+	vmx_write_cr0(s->cr0);
+	vmcs_write(GUEST_CR3, s->cr3);
+	vmx_write_cr4(s->cr4);
+	vmx_write_efer(vx, s->efer);
+	vmx_vmcs_exit(vx, temp);
+	vx->cr2 = s->cr2;
+	vx->cr8 = s->cr8;
+	vx->flush_vpid = true;
+	return 0;
+}
+
+/* A PAT value is valid when every entry is a defined memory type. */
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = (pat >> (i * 8)) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/* The guest MSRs that live in a VMCS field. */
+static unsigned long msr_field(u32 index)
+{
+	switch (index) {
+	case MSR_FS_BASE:		return GUEST_FS_BASE;
+	case MSR_GS_BASE:		return GUEST_GS_BASE;
+	case MSR_IA32_SYSENTER_CS:	return GUEST_SYSENTER_CS;
+	case MSR_IA32_SYSENTER_ESP:	return GUEST_SYSENTER_ESP;
+	case MSR_IA32_SYSENTER_EIP:	return GUEST_SYSENTER_EIP;
+	case MSR_IA32_CR_PAT:		return GUEST_IA32_PAT;
+	case MSR_EFER:			return GUEST_IA32_EFER;
+	default:			return 0;
+	}
+}
+
+/* The guest MSRs without a VMCS field (see struct vmx_guest_msrs). */
+static u64 *msr_slot(struct vmx_vcpu *vx, u32 index)
+{
+	switch (index) {
+	case MSR_STAR:			return &vx->msrs.star;
+	case MSR_LSTAR:			return &vx->msrs.lstar;
+	case MSR_CSTAR:			return &vx->msrs.cstar;
+	case MSR_SYSCALL_MASK:		return &vx->msrs.sfmask;
+	case MSR_KERNEL_GS_BASE:	return &vx->msrs.kernel_gs_base;
+	default:			return NULL;
+	}
+}
+
+/**
+ * vmx_get_msr() - MSRs whose guest value the backend holds.
+ * @vcpu: the vCPU
+ * @index: MSR number
+ * @data: value
+ *
+ * Return: 0, or -ENOENT when the core must handle @index.
+ */
+int vmx_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	unsigned long field = msr_field(index);
+	u64 *slot = msr_slot(vx, index);
+	bool temp;
+
+	if (field || index == MSR_IA32_TSC) {
+		temp = vmx_vmcs_enter(vx);
+		if (field)
+			*data = vmcs_read(field);
+		else
+			*data = rdtsc() + vmcs_read(TSC_OFFSET);
+		vmx_vmcs_exit(vx, temp);
+		return 0;
+	}
+	if (!slot)
+		return -ENOENT;
+	preempt_disable();
+	/* SWAPGS changes it without an exit. */
+	if (vx->loaded && index == MSR_KERNEL_GS_BASE)
+		rdmsrl(MSR_KERNEL_GS_BASE, vx->msrs.kernel_gs_base);
+	*data = *slot;
+	preempt_enable();
+	return 0;
+}
+
+/* Validate a write to a VMCS-held MSR; write it. VMCS current. */
+static int vmx_set_field_msr(struct vmx_vcpu *vx, u32 index,
+			     unsigned long field, u64 data)
+{
+	u64 efer;
+
+	switch (index) {
+	case MSR_EFER:
+		efer = vmcs_read(GUEST_IA32_EFER);
+		if (data & ~EFER_GUEST_BITS)
+			return -EINVAL;
+		/* LME may not change while paging is on (SDM vol. 3, 10.8.5). */
+		if (((data ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
+			return -EINVAL;
+		/* LMA is the CPU's to set; the guest cannot change it. */
+		vmx_write_efer(vx, (data & ~EFER_LMA) | (efer & EFER_LMA));
+		return 0;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!__is_canonical_address(data, 48))
+			return -EINVAL;
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!pat_valid(data))
+			return -EINVAL;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		data = (u32)data;
+		break;
+	}
+	vmcs_write(field, data);
+	return 0;
+}
+
+/**
+ * vmx_set_msr() - write MSRs whose guest value the backend holds.
+ * @vcpu: the vCPU
+ * @index: MSR number
+ * @data: value
+ *
+ * Return: 0, -EINVAL (the guest gets #GP), or -ENOENT for the core.
+ */
+int vmx_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
+{
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	unsigned long field = msr_field(index);
+	u64 *slot = msr_slot(vx, index);
+	bool temp;
+	int r = 0;
+
+	if (field || index == MSR_IA32_TSC) {
+		temp = vmx_vmcs_enter(vx);
+		if (field)
+			r = vmx_set_field_msr(vx, index, field, data);
+		else
+			vmcs_write(TSC_OFFSET, data - rdtsc());
+		vmx_vmcs_exit(vx, temp);
+		return r;
+	}
+	if (!slot)
+		return -ENOENT;
+	if (index == MSR_SYSCALL_MASK)
+		data = (u32)data;
+	else if (index != MSR_STAR && !__is_canonical_address(data, 48))
+		return -EINVAL;
+	preempt_disable();
+	if (vx->loaded)
+		vmx_put_guest_msrs(vx);
+	*slot = data;
+	if (vx->loaded)
+		vmx_load_guest_msrs(vx);
+	preempt_enable();
+	return 0;
+}
