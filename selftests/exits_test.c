@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest exits handled by the kernel or passed to userspace: string port
- * I/O, the CPUID table, MSRs, triple fault, and the RUN ioctl's own
- * argument checks (immediate exit, bad arguments, bad register state).
+ * I/O, the CPUID table, MSRs, triple fault, control registers, real mode
+ * from the reset state, and the RUN ioctl's own argument checks (immediate
+ * exit, bad arguments, bad register state).
  */
+#include <cpuid.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "kselftest_harness.h"
 #include "vmem_test.h"
+#include "vmem_util.h"
 
 #define STR_PORT	0x2100
 #define STR_LEN		300
@@ -317,6 +323,154 @@ TEST(run_rejects_bad_arguments)
 	EXPECT_EQ(-1, ioctl(fd, VMEM_GET_SREGS, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	vm_free(vm);
+}
+
+/*
+ * The guest owns its control registers whatever the hardware keeps in the
+ * real ones: VT-x forces CR0.NE and CR4.VMXE to 1 (vmem shadows both), and
+ * CR8 must not reach the host's TPR.
+ */
+#define CR0_NE		(1ULL << 5)
+#define CR4_VMXE	(1ULL << 13)
+
+static void guest_cr0_ne(void)
+{
+	__u64 cr0 = read_cr0();
+
+	asm volatile("mov %0, %%cr0" : : "r"(cr0 & ~CR0_NE) : "memory");
+	GUEST_ASSERT_EQ(read_cr0(), cr0 & ~CR0_NE);
+	asm volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	GUEST_ASSERT_EQ(read_cr0(), cr0);
+	GUEST_DONE();
+}
+
+TEST(cr0_ne_is_the_guests_to_change)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cr0_ne);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+}
+
+static volatile __u64 cr_gp_count;
+
+static void cr_gp_handler(struct ex_regs *regs)
+{
+	cr_gp_count++;
+	regs->rip += 3;		/* skip the faulting MOV to CR4 (0f 22 e0) */
+}
+
+static void guest_cr4_vmxe(void)
+{
+	__u64 cr4 = read_cr4();
+
+	asm volatile("mov %0, %%cr4" : : "a"(cr4 | CR4_VMXE) : "memory");
+	GUEST_ASSERT_EQ(cr_gp_count, 1);
+	GUEST_ASSERT_EQ(read_cr4(), cr4);
+	GUEST_DONE();
+}
+
+/* The host's hypervisor signature is QEMU's TCG. */
+static bool host_is_qemu_tcg(void)
+{
+	__u32 a, sig[3];
+
+	__cpuid(0x40000000, a, sig[0], sig[1], sig[2]);
+	return !memcmp(sig, "TCGTCGTCGTCG", 12);
+}
+
+/* No VMX for guests: setting CR4.VMXE is #GP, as on a CPU without it. */
+TEST(cr4_vmxe_is_gp)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_sregs sregs;
+
+	if (host_is_qemu_tcg())
+		SKIP(return, "QEMU TCG fails the nested VMRUN instead of raising #GP for a reserved CR4 bit");
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cr4_vmxe);
+	vm_install_exception_handler(vm, 13, cr_gp_handler);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vcpu_sregs_get(vcpu, &sregs);
+	EXPECT_EQ(0, sregs.cr4 & CR4_VMXE);
+	vm_free(vm);
+}
+
+static void guest_cr8(void)
+{
+	__u64 cr8;
+
+	asm volatile("mov %0, %%cr8" : : "r"(5ULL) : "memory");
+	asm volatile("mov %%cr8, %0" : "=r"(cr8));
+	GUEST_ASSERT_EQ(cr8, 5);
+	asm volatile("mov %0, %%cr8" : : "r"(0ULL) : "memory");
+	GUEST_DONE();
+}
+
+TEST(cr8_keeps_the_guests_tpr)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_cr8);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
+}
+
+/*
+ * A vCPU starts in real mode (the x86 reset state); with CS pointed at
+ * guest memory, 16-bit code runs directly: mov $0x42, %al; out %al, $0x10;
+ * hlt.
+ */
+TEST(real_mode_code_runs_from_reset_state)
+{
+	static const unsigned char code[] = { 0xb0, 0x42, 0xe6, 0x10, 0xf4 };
+	struct vmem_guest_rw rw = { .gpa = 0x1000, .buf = (unsigned long)code,
+				    .len = sizeof(code) };
+	struct vmem_vm_config cfg = vmem_config(1 * MiB);
+	struct vmem_sregs sregs;
+	struct vmem_regs regs;
+	struct vmem_run *run;
+	int dev, vm, vcpu;
+
+	dev = open(VMEM_DEV, O_RDWR);
+	ASSERT_LE(0, dev);
+	vm = vmem_create_vm(dev, &cfg);
+	ASSERT_LE(0, vm);
+	vcpu = vmem_create_vcpu(vm, 0);
+	ASSERT_LE(0, vcpu);
+	run = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	ASSERT_NE(MAP_FAILED, run);
+	ASSERT_EQ(0, ioctl(vm, VMEM_WRITE_GUEST, &rw));
+
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_GET_SREGS, &sregs));
+	EXPECT_EQ(0, sregs.cr0 & 1);		/* PE clear: real mode */
+	EXPECT_EQ(0xf000, sregs.cs.selector);
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_SET_SREGS, &sregs));
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_GET_REGS, &regs));
+	EXPECT_EQ(0xfff0, regs.rip);
+	regs.rip = 0x1000;
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_SET_REGS, &regs));
+
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_RUN, 0));
+	ASSERT_EQ(VMEM_EXIT_IO, run->exit_reason);
+	EXPECT_EQ(VMEM_EXIT_IO_OUT, run->io.direction);
+	EXPECT_EQ(0x10, run->io.port);
+	EXPECT_EQ(1, run->io.size);
+	EXPECT_EQ(0x42, *((unsigned char *)run + run->io.data_offset));
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_RUN, 0));
+	EXPECT_EQ(VMEM_EXIT_HLT, run->exit_reason);
+	ASSERT_EQ(0, ioctl(vcpu, VMEM_GET_REGS, &regs));
+	EXPECT_EQ(0x1005, regs.rip);
+
+	munmap(run, 2 * 4096);
+	close(vcpu);
+	close(vm);
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest memory: first-touch population, the read/write ioctls, large sparse
- * guests, MMIO beyond memory, dropping second-level mappings, and running
- * out of pool memory.
+ * Guest memory: first-touch population (on VT-x: one EPT violation per
+ * page), the read/write ioctls, large sparse guests, MMIO beyond memory,
+ * dropping second-level mappings, and running out of pool memory.
  */
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
@@ -84,6 +86,48 @@ TEST(mem_first_touch_populates_exactly)
 	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
 	c = stats(vm);
 	EXPECT_EQ(b.allocated, c.allocated);
+	vm_free(vm);
+}
+
+/* Whether vmem runs on the VT-x backend (second level = EPT). */
+static bool backend_is_vmx(void)
+{
+	int fd = open(VMEM_DEV, O_RDWR);
+	bool vmx = fd >= 0 && ioctl(fd, VMEM_CHECK_EXTENSION, VMEM_CAP_VMX) > 0;
+
+	if (fd >= 0)
+		close(fd);
+	return vmx;
+}
+
+/*
+ * On VT-x the guest's accesses go through EPT: the first write to each
+ * fresh page is exactly one EPT-violation exit (the stats count it as a
+ * second-level fault), and writing the same pages again costs none.
+ */
+TEST(mem_vmx_one_ept_violation_per_first_touch)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_vm_stats a, b, c;
+	__u64 base;
+
+	if (!backend_is_vmx())
+		SKIP(return, "vmem is not on the VMX backend: no EPT here");
+	vm = vm_create_with_one_vcpu(&vcpu, guest_touch);
+	base = vm_alloc(vm, TOUCH_PAGES * PAGE);
+	vcpu_args_set(vcpu, 2, base, (__u64)TOUCH_PAGES);
+	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
+	a = stats(vm);
+	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
+	b = stats(vm);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	c = stats(vm);
+	EXPECT_EQ(TOUCH_PAGES, b.npt_faults - a.npt_faults);
+	/* Each of them was a VM exit, and the SYNC one more. */
+	EXPECT_LE(TOUCH_PAGES + 1, b.exits - a.exits);
+	EXPECT_EQ(0, c.npt_faults - b.npt_faults);
+	EXPECT_EQ(TOUCH_PAGES, c.allocated - a.allocated);
 	vm_free(vm);
 }
 
