@@ -152,11 +152,13 @@ static double now(void)
 }
 
 /* Poll @cond every 20 ms until true or the deadline; evaluates to it. */
+/* The value that ended the wait: evaluated once per try, never re-read. */
 #define WAIT_FOR(cond) ({						\
 	double __end = now() + DEADLINE_S;				\
-	while (!(cond) && now() < __end)				\
+	bool __ok;							\
+	while (!(__ok = (cond)) && now() < __end)			\
 		usleep(20000);						\
-	(cond);								\
+	__ok;								\
 })
 
 /* Let the scanner look at every page several times over. */
@@ -412,6 +414,21 @@ static void guest_stress(__u64 id)
 	GUEST_DONE();
 }
 
+/*
+ * After a round's GUEST_SYNC: hold the vCPU until the scanner has shared
+ * something new (a hint hit), however slow the kernel is, so that the next
+ * round's writes have sharing to break. Bounded: the test's final check on
+ * the COW count says whether sharing happened at all.
+ */
+static void stress_wait_for_sharing(struct vcpu_runner *rn)
+{
+	long long hits = share_counter("hint_hits");
+	double end = now() + 5;
+
+	while (share_counter("hint_hits") == hits && now() < end)
+		usleep(2000);
+}
+
 TEST_F_TIMEOUT(share, share_stress_no_lost_or_torn_write, 600)
 {
 	struct vcpu_runner rn[2 * STRESS_VCPUS];
@@ -428,7 +445,7 @@ TEST_F_TIMEOUT(share, share_stress_no_lost_or_torn_write, 600)
 			struct vcpu_runner *r = &rn[v * STRESS_VCPUS + i];
 
 			r->vcpu = vm_vcpu_add(vm[v], i, guest_stress);
-			r->sync_pause_us = 15000;	/* time to share */
+			r->on_sync = stress_wait_for_sharing;
 			vcpu_args_set(r->vcpu, 1, (__u64)i);
 		}
 	}

@@ -140,7 +140,8 @@ const char *vcpu_exit_describe(struct vmem_test_vcpu *vcpu, char *buf,
 /**
  * struct vcpu_runner - a vCPU running on its own thread (lib/runner.c).
  * @vcpu:	the vCPU (set by the caller).
- * @sync_pause_us: host pause after each GUEST_SYNC (set by the caller).
+ * @on_sync:	if set, called on the runner's thread after each GUEST_SYNC,
+ *		before the guest goes on (set by the caller).
  * @thread:	the thread.
  * @syncs:	GUEST_SYNCs seen.
  * @done:	the thread has finished.
@@ -149,7 +150,7 @@ const char *vcpu_exit_describe(struct vmem_test_vcpu *vcpu, char *buf,
  */
 struct vcpu_runner {
 	struct vmem_test_vcpu *vcpu;
-	unsigned int sync_pause_us;
+	void (*on_sync)(struct vcpu_runner *rn);
 	pthread_t thread;
 	__u64 syncs;
 	int done;

@@ -4,7 +4,6 @@
  * tests with several vCPUs or VMs at once need (host side).
  */
 #include <pthread.h>
-#include <unistd.h>
 
 #include "vmem_test.h"
 
@@ -22,8 +21,8 @@ static void *vcpu_runner_main(void *arg)
 		cmd = get_ucall(rn->vcpu, &uc);
 		if (cmd == UCALL_SYNC) {
 			rn->syncs++;
-			if (rn->sync_pause_us)
-				usleep(rn->sync_pause_us);
+			if (rn->on_sync)
+				rn->on_sync(rn);
 			continue;
 		}
 		if (cmd == UCALL_DONE)
@@ -39,7 +38,7 @@ static void *vcpu_runner_main(void *arg)
 /**
  * vcpu_runner_start() - run @rn->vcpu on a new thread until GUEST_DONE, a
  * guest failure or any exit other than a ucall.
- * @rn: the runner; @vcpu and @sync_pause_us set, the rest zero.
+ * @rn: the runner; @vcpu (and @on_sync) set, the rest zero.
  *
  * Return: 0 or an errno from pthread_create().
  */
