@@ -4,6 +4,8 @@
 #   make            module + userland + selftests (installs missing packages)
 #   make check      everything, then the tests in the sandbox; ends "N passed, M failed"
 #   make demo       example guests and page sharing, in the sandbox
+#   make check-debug  the same suite on a KASAN/lockdep/kmemleak/UBSAN kernel
+#                   (built once by tools/debug-kernel, ~15 min, then cached)
 #   make sandbox    an interactive shell in the sandbox with vmem.ko loaded
 #   make bench      the benchmarks in one sandbox boot (vmem vs KVM)
 #   make bench-share  only page sharing: vmem's scanner vs KSM (~3.5 min)
@@ -88,6 +90,30 @@ bench bench-share: deps
 check: deps
 	@$(TOP)/tools/check
 
+# The payload of `make check`, with vmem.ko built against the debug kernel
+# (DEBUG_KDIR, from tools/debug-kernel --env) in a copy of the module sources
+# under build/, so it never touches module/*.o or build/payload.
+DEBUG_PAYLOAD := $(TOP)/build/debug-payload
+DEBUG_SRC := $(TOP)/build/debug-src
+
+debug-payload: selftests
+	@test -f "$(DEBUG_KDIR)/Module.symvers" || \
+		{ echo "debug-payload: DEBUG_KDIR='$(DEBUG_KDIR)' is not a built kernel tree"; exit 1; }
+	mkdir -p $(DEBUG_SRC)
+	tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+		--exclude=modules.order --exclude=Module.symvers \
+		Kbuild include module | tar -xf - -C $(DEBUG_SRC)
+	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_SRC) modules
+	rm -rf $(DEBUG_PAYLOAD) && mkdir -p $(DEBUG_PAYLOAD)/selftests
+	cp $(DEBUG_SRC)/module/vmem.ko selftests/run_all.sh \
+		tools/debug-kernel-guest.sh $(DEBUG_PAYLOAD)/
+	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
+		$(DEBUG_PAYLOAD)/selftests/
+
+check-debug: deps
+	@$(TOP)/tools/debug-kernel-check
+
 sandbox: deps payload
 	$(TOP)/tools/sandbox --interactive --payload $(PAYLOAD) --kvm-modules \
 		--module $(PAYLOAD)/vmem.ko
@@ -100,4 +126,5 @@ clean:
 	$(MAKE) -C userland clean
 	rm -rf $(PAYLOAD)
 
-.PHONY: all deps module selftests unit userland payload demo bench check sandbox clean
+.PHONY: all deps module selftests unit userland payload demo bench check sandbox clean \
+	debug-payload check-debug
