@@ -3,6 +3,8 @@
 # vmem top-level build.
 #   make            module + userland + selftests (installs missing packages)
 #   make check      everything, then the tests in the sandbox; ends "N passed, M failed"
+#                   (the suite runs twice: SVM backend under QEMU, VMX under Bochs)
+#   make check-svm  only the SVM half;  make check-vmx  only the VMX half
 #   make demo       example guests and page sharing, in the sandbox
 #   make check-debug  the same suite on a KASAN/lockdep/kmemleak/UBSAN kernel
 #                   (built once by tools/debug-kernel, ~15 min, then cached)
@@ -90,6 +92,12 @@ bench bench-share: deps
 check: deps
 	@$(TOP)/tools/check
 
+check-svm: deps
+	@$(TOP)/tools/check svm
+
+check-vmx: deps
+	@$(TOP)/tools/check vmx
+
 # The payload of `make check`, with vmem.ko built against the debug kernel
 # (DEBUG_KDIR, from tools/debug-kernel --env) in a copy of the module sources
 # under build/, so it never touches module/*.o or build/payload.
@@ -126,5 +134,6 @@ clean:
 	$(MAKE) -C userland clean
 	rm -rf $(PAYLOAD)
 
-.PHONY: all deps module selftests unit userland payload demo bench check sandbox clean \
+.PHONY: all deps module selftests unit userland payload demo bench check check-svm \
+	check-vmx sandbox clean \
 	debug-payload check-debug

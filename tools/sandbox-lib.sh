@@ -10,7 +10,8 @@
 # The runner sets PROG, EMU (the emulator's name in messages), BOOT_STALL
 # (seconds a boot may take to reach the command) and the option variables
 # payload, module, kvm_modules, timeout, log, interactive, cmd, KVM_MODULES,
-# MODDIR, KVER and BUSYBOX, and defines:
+# MODDIR, KVER and BUSYBOX (and may set MODULE_ARGS: parameters for the
+# insmod of the module), and defines:
 #   emu_start ATTEMPT CONSOLE OUT
 #       start the emulator in the background, the guest's ttyS0 (kernel
 #       console) going to file CONSOLE and its ttyS1 to file OUT, the
@@ -196,6 +197,7 @@ sandbox_initramfs() {
 	{
 		echo "MODE=$( ((interactive)) && echo interactive || echo run)"
 		echo "MODULE=$([[ -n $module ]] && echo /sandbox/module.ko)"
+		echo "MODULE_ARGS='${MODULE_ARGS:-}'"
 		echo "MODNAME=$modname"
 	} >"$RFS/sandbox/env"
 	sh_quote "${cmd[@]}" >"$RFS/sandbox/cmd"
@@ -218,7 +220,8 @@ hostname vmem-sandbox
 
 load_module() {
 	[ -n "$MODULE" ] || return 0
-	insmod "$MODULE"
+	# shellcheck disable=SC2086  # parameters, one word each
+	insmod "$MODULE" $MODULE_ARGS
 }
 
 if [ "$MODE" = interactive ]; then

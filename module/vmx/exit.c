@@ -244,6 +244,7 @@ void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		exit->kind = VX_NONE;
 		break;
 	case EXIT_REASON_INIT_SIGNAL:
+	case EXIT_REASON_PREEMPTION_TIMER:
 		exit->kind = VX_NONE;
 		break;
 	case EXIT_REASON_TRIPLE_FAULT:

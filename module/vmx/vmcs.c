@@ -122,6 +122,8 @@ void vmx_vmcs_setup(struct vmem_vcpu *vcpu)
 	if (!vx->vpid)
 		proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
+	if (vmx_caps.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_caps.preemption_timer);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_caps.proc);
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
 	vmcs_write(VM_EXIT_CONTROLS, vmx_caps.exit);

@@ -24,6 +24,7 @@
 #include <asm/processor.h>
 #include <asm/reboot.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 #include <asm/virtext.h>
 
 #include "vmx.h"
@@ -31,6 +32,20 @@
 struct vmx_caps vmx_caps;
 DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
 const gate_desc *vmx_host_idt;
+
+/*
+ * With external-interrupt exiting, a host interrupt ends guest mode whatever
+ * the guest's RFLAGS.IF (Intel SDM vol. 3, "Other Causes of VM Exits").
+ * Bochs 2.7 does not do that for a guest that runs with IF=0: it holds the
+ * interrupt until the guest sets IF, so such a guest keeps the CPU and the
+ * host's timer stops. The VMX-preemption timer (SDM, "VMX-Preemption
+ * Timer") bounds every stay in guest mode on such an emulator; real CPUs do
+ * not need it, hence off by default.
+ */
+static unsigned int vmx_preemption_timer_us;
+module_param(vmx_preemption_timer_us, uint, 0444);
+MODULE_PARM_DESC(vmx_preemption_timer_us,
+		 "VT-x: leave guest mode at least every N us with the VMX-preemption timer (0: off; for emulators that ignore external-interrupt exiting while the guest has IF=0)");
 
 /* VPIDs 1..65535 (0 is the host's), one per vCPU while they last. */
 static DEFINE_IDA(vmx_vpids);
@@ -110,8 +125,9 @@ static int vmx_probe_controls(const char **why)
 	tru = basic & VMX_BASIC_TRUE_CTLS;
 	if (vmx_controls(tru ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			       MSR_IA32_VMX_PINBASED_CTLS,
-			 PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0, 0,
-			 &vmx_caps.pin)) {
+			 PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			 vmx_preemption_timer_us ? PIN_BASED_VMX_PREEMPTION_TIMER : 0,
+			 0, &vmx_caps.pin)) {
 		*why = "no external-interrupt or NMI exiting";
 		return -ENODEV;
 	}
@@ -155,6 +171,30 @@ static int vmx_probe_controls(const char **why)
 		return -ENODEV;
 	}
 	return 0;
+}
+
+/*
+ * The timer counts down once every 2^IA32_VMX_MISC[4:0] TSC ticks and is
+ * reloaded from the VMCS at every entry (no "save timer value" exit
+ * control), so each stay in guest mode is bounded.
+ */
+static void vmx_probe_preemption_timer(void)
+{
+	u64 misc, ticks;
+
+	if (!vmx_preemption_timer_us)
+		return;
+	if (!(vmx_caps.pin & PIN_BASED_VMX_PREEMPTION_TIMER) || !tsc_khz) {
+		vmx_caps.pin &= ~PIN_BASED_VMX_PREEMPTION_TIMER;
+		pr_warn("vmem: vmx_preemption_timer_us ignored: no VMX-preemption timer or TSC frequency\n");
+		return;
+	}
+	rdmsrl(MSR_IA32_VMX_MISC, misc);
+	ticks = div_u64((u64)vmx_preemption_timer_us * tsc_khz, 1000) >>
+		(misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK);
+	vmx_caps.preemption_timer = clamp_t(u64, ticks, 1, U32_MAX);
+	pr_info("vmem: VMX-preemption timer: guest mode left at least every %u us\n",
+		vmx_preemption_timer_us);
 }
 
 /* VPID only with an INVVPID that can drop one VPID or all (28.3.3.3). */
@@ -314,6 +354,7 @@ static int vmx_probe(const char **why)
 	if (ept_check_caps(vmx_caps.ept_vpid, why))
 		return -ENODEV;
 	vmx_probe_vpid();
+	vmx_probe_preemption_timer();
 	vmx_probe_fixed_bits();
 	/* The same table on every CPU (a read-only fixmap alias). */
 	store_idt(&idt);

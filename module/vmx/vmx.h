@@ -38,6 +38,8 @@
  * @eptp_flags:	memory type, walk length and A/D enable of every EPTP.
  * @invept_single: INVEPT single-context is supported (else all-context).
  * @invvpid_single: INVVPID single-context is supported (else all-context).
+ * @preemption_timer: VMX-preemption timer value loaded at every entry, when
+ *		@pin has the timer on (module parameter vmx_preemption_timer_us).
  */
 struct vmx_caps {
 	u32 revision;
@@ -47,6 +49,7 @@ struct vmx_caps {
 	u64 eptp_flags;
 	bool invept_single;
 	bool invvpid_single;
+	u32 preemption_timer;
 };
 
 extern struct vmx_caps vmx_caps;
