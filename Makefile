@@ -51,10 +51,10 @@ userland:
 	$(MAKE) -C userland
 
 # What the sandbox sees as /vmem.
-payload: selftests
+payload: selftests userland
 	$(MAKE) KDIR=$(SANDBOX_KDIR) module
 	rm -rf $(PAYLOAD) && mkdir -p $(PAYLOAD)/selftests
-	cp module/vmem.ko selftests/run_all.sh $(PAYLOAD)/
+	cp module/vmem.ko selftests/run_all.sh userland/vmemctl/vmemctl $(PAYLOAD)/
 	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
 		$(PAYLOAD)/selftests/
 

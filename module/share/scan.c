@@ -4,9 +4,10 @@
  * tick (20 ms) and examines random pages of each (paper §4.2: "pages are
  * scanned at random"), within a global budget (scan_rate pages per second)
  * and a per-VM one (vm_scan_rate), so that one large VM cannot starve the
- * others and the whole costs a bounded amount of CPU. When a tick finds no
- * private page anywhere there is nothing to gain and it sleeps a second;
- * while sharing is off or no VM exists it sleeps until woken.
+ * others and the whole costs a bounded amount of CPU; like ksmd it runs at
+ * nice 5. When a tick finds no private page anywhere there is nothing to
+ * gain and it sleeps a second; while sharing is off or no VM exists it
+ * sleeps until woken.
  *
  * Defaults: 5,000 pages/s in all (KSM's default, 100 pages every 20 ms)
  * and 2,000 pages/s per VM: on a real CPU, xxh64 over a page takes about
@@ -212,6 +213,8 @@ static bool share_has_work(void)
 
 static int share_thread_fn(void *unused)
 {
+	/* Background work, like ksmd: it yields to the guests' vCPU threads. */
+	set_user_nice(current, 5);
 	while (!kthread_should_stop()) {
 		long sleep = msecs_to_jiffies(SHARE_TICK_MS);
 

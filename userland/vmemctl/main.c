@@ -2,7 +2,7 @@
 /*
  * vmemctl: the command-line front end of vmem, git-style. This file owns
  * only the table of subcommands and the dispatch; each subcommand lives in
- * its own file (run.c, ...).
+ * its own file (run.c, ls.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,9 @@
 
 static const struct vmemctl_cmd commands[] = {
 	{ "run", cmd_run, "run a guest image in a new VM" },
+	{ "ls", cmd_ls, "list the VMs and their memory" },
+	{ "stat", cmd_stat, "every counter of the module or of some VMs" },
+	{ "top", cmd_top, "pool, page sharing and VMs, refreshed" },
 };
 
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -26,6 +26,9 @@ struct vmemctl_cmd {
 };
 
 int cmd_run(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /* util.c */
 extern const char *vmemctl_prog;
