@@ -104,7 +104,7 @@ check-vmx: deps
 DEBUG_PAYLOAD := $(TOP)/build/debug-payload
 DEBUG_SRC := $(TOP)/build/debug-src
 
-debug-payload: selftests
+debug-payload: selftests userland
 	@test -f "$(DEBUG_KDIR)/Module.symvers" || \
 		{ echo "debug-payload: DEBUG_KDIR='$(DEBUG_KDIR)' is not a built kernel tree"; exit 1; }
 	mkdir -p $(DEBUG_SRC)
@@ -115,7 +115,7 @@ debug-payload: selftests
 	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_SRC) modules
 	rm -rf $(DEBUG_PAYLOAD) && mkdir -p $(DEBUG_PAYLOAD)/selftests
 	cp $(DEBUG_SRC)/module/vmem.ko selftests/run_all.sh \
-		tools/debug-kernel-guest.sh $(DEBUG_PAYLOAD)/
+		tools/debug-kernel-guest.sh userland/vmemctl/vmemctl $(DEBUG_PAYLOAD)/
 	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
 		$(DEBUG_PAYLOAD)/selftests/
 

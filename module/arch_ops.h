@@ -24,6 +24,12 @@
  *   vcpu_run            one guest entry: interrupts disabled, on the CPU it
  *                       runs on; syncs vcpu->regs/rip/rflags with hardware
  *                       and fills in the vendor-neutral exit.
+ *   handle_exit_irqoff  optional: right after vcpu_run, interrupts still
+ *                       disabled, once the host's XCR0 and PKRU are back:
+ *                       run the host interrupt that ended guest mode if
+ *                       the hardware acknowledged it on exit (VMX), since
+ *                       its handler and the softirqs after it may use the
+ *                       host's extended FPU state.
  *   flush_guest_tlb     interrupts disabled, just before vcpu_run: drop the
  *                       vCPU's cached translations at this entry.
  *   get/set_sregs, get/set_msr, inject_exception
@@ -63,7 +69,8 @@ struct slpt_format;
 /* Operations a backend may leave NULL. */
 #define VMEM_ARCH_OPTIONAL_OPS(OP)					\
 	OP(void, vcpu_load, (struct vmem_vcpu *vcpu, int cpu))		\
-	OP(void, vcpu_put, (struct vmem_vcpu *vcpu))
+	OP(void, vcpu_put, (struct vmem_vcpu *vcpu))			\
+	OP(void, handle_exit_irqoff, (struct vmem_vcpu *vcpu))
 
 /**
  * struct vmem_arch_ops - a hardware backend.

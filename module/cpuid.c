@@ -21,7 +21,8 @@
 			 BIT(29) /* TM */ | BIT(31) /* PBE */)
 #define L1_ECX_HYPERVISOR BIT(31)
 #define L7_ECX_HIDE	(BIT(3) /* PKU */ | BIT(4) /* OSPKE */ | \
-			 BIT(5) /* WAITPKG */ | BIT(16) /* LA57 */)
+			 BIT(5) /* WAITPKG */ | BIT(16) /* LA57 */ | \
+			 BIT(22) /* RDPID: TSC_AUX is the host's */)
 #define L7_EDX_HIDE	(BIT(26) /* IBRS/IBPB */ | BIT(27) /* STIBP */ | \
 			 BIT(28) /* L1D flush */ | BIT(29) /* ARCH_CAP */ | \
 			 BIT(30) /* CORE_CAP */ | BIT(31) /* SSBD */)

@@ -10,11 +10,28 @@
 #include <linux/types.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
+#include <asm/mce.h>
 #include <asm/traps.h>
 
 #include "emulate.h"
 
 /** vcpu_inject_gp() - raise #GP(0) in the guest at the current RIP. */
+/**
+ * vmem_machine_check() - a machine check arrived in guest mode (or during
+ * the entry): it was the host's, so its handler must see it, as if it had
+ * interrupted user mode (the guest cannot be trusted to have been in
+ * kernel mode). Called by the backends right after the exit, interrupts
+ * disabled.
+ */
+void vmem_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+	do_machine_check(&regs);
+#endif
+}
+
 void vcpu_inject_gp(struct vmem_vcpu *vcpu)
 {
 	vmem_arch->inject_exception(vcpu, X86_TRAP_GP, true, 0);

@@ -67,4 +67,6 @@ struct vmem_exit {
 	};
 };
 
+void vmem_machine_check(void);
+
 #endif /* VMEM_EXIT_H */

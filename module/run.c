@@ -24,6 +24,7 @@
 #include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
+#include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/special_insns.h>
 
@@ -182,6 +183,14 @@ static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	}
 	if (test_and_clear_bit(VCPU_REQ_TLB_FLUSH, &vcpu->requests))
 		vmem_arch->flush_guest_tlb(vcpu);
+	/*
+	 * Another task ran on this CPU since the guest's FPU state was
+	 * loaded (the thread slept or was preempted): its registers are
+	 * still there and it owns them. Load the guest's back, or the guest
+	 * would read that task's registers and overwrite what it gets back.
+	 */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 
 	if (vcpu->xcr0 != vmem_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
@@ -194,6 +203,8 @@ static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		wrpkru(host_pkru);
 	if (vcpu->xcr0 != vmem_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vmem_host_xcr0);
+	if (vmem_arch->handle_exit_irqoff)
+		vmem_arch->handle_exit_irqoff(vcpu);
 
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	local_irq_enable();

@@ -101,6 +101,10 @@ void svm_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	case SVM_EXIT_SHUTDOWN:
 		exit->kind = VX_SHUTDOWN;
 		break;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_MC:
+		vmem_machine_check();
+		exit->kind = VX_NONE;
+		break;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_AC:
 		/* Intercepted only to keep the host responsive: deliver it. */
 		svm_inject_exception(vcpu, X86_TRAP_AC, true, info1);

@@ -110,6 +110,8 @@ void svm_vmcb_reset(struct vmem_vcpu *vcpu)
 	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
 		set_intercept(c, i);
 	set_intercept(c, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
+	/* A machine check in guest mode is the host's (vmem_machine_check). */
+	set_intercept(c, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_MC);
 	c->iopm_base_pa = page_to_phys(svm_iopm);
 	c->msrpm_base_pa = page_to_phys(svm_msrpm);
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;

@@ -5,8 +5,10 @@
  * gives the length of every exiting instruction.
  *
  * Two kinds of exit are completed here because only VMX has them: a host
- * interrupt or NMI goes to the host's handler (the exit acknowledged the
- * interrupt, 28.2.2, and left NMIs blocked), and MOV to/from a control
+ * NMI goes to the host's handler at once (the exit left NMIs blocked), a
+ * host interrupt that the exit acknowledged (28.2.2) is kept for
+ * vmx_handle_exit_irqoff(), which the core calls once the host's XCR0 and
+ * PKRU are back; and MOV to/from a control
  * register that the guest may not own (CR0.NE and CR4.VMXE, which VMX
  * forces to 1, and CR8, which would otherwise reach the real TPR) is
  * emulated; the core then moves past the instruction (VX_NOP).
@@ -14,6 +16,7 @@
  * Runs right after the exit, interrupts disabled, the VMCS current.
  */
 #include <linux/ratelimit.h>
+#include <asm/cpu.h>
 #include <asm/idtentry.h>
 #include <asm/traps.h>
 
@@ -114,14 +117,45 @@ static void vmx_unhandled(struct vmem_exit *exit, u64 qual, u64 info)
 	exit->internal.data[2] = info;
 }
 
-/* The acknowledged vector goes through the host's IDT (28.2.2). */
-static void vmx_host_interrupt(void)
+/**
+ * vmx_handle_exit_irqoff() - the host interrupt that the last exit
+ * acknowledged goes through the host's IDT (SDM vol. 3, 28.2.2), now that
+ * the host's XCR0 and PKRU are back: its handler, and the softirqs that may
+ * run after it, can use any of the host's FPU state. Interrupts disabled.
+ * @vcpu: the vCPU that just left guest mode
+ */
+void vmx_handle_exit_irqoff(struct vmem_vcpu *vcpu)
 {
-	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
+	struct vmx_vcpu *vx = to_vmx(vcpu);
+	u32 info = vx->host_irq;
 
-	if (info & INTR_INFO_VALID_MASK)
-		vmx_do_interrupt_irqoff(gate_offset(vmx_host_idt +
-					(info & INTR_INFO_VECTOR_MASK)));
+	if (!info)
+		return;
+	vx->host_irq = 0;
+	vmx_do_interrupt_irqoff(gate_offset(vmx_host_idt +
+					    (info & INTR_INFO_VECTOR_MASK)));
+}
+
+/*
+ * #AC is intercepted so that a guest cannot loop on it (CVE-2015-5307).
+ * It is the guest's when the guest asked for alignment checks (CR0.AM,
+ * RFLAGS.AC, CPL 3) or the CPU has no split-lock detection; otherwise it is
+ * the host's split-lock detector firing on a guest's locked access across
+ * a cache line, which the host's policy handles (warn and let it go, or
+ * not). A guest that broke that policy goes to userspace.
+ */
+static void vmx_alignment_check(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	bool guest_ac = (vmx_guest_cr0() & X86_CR0_AM) &&
+			(vcpu->rflags & X86_EFLAGS_AC) &&
+			((vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3) == 3;
+
+	exit->kind = VX_NONE;
+	if (guest_ac || !boot_cpu_has(X86_FEATURE_SPLIT_LOCK_DETECT))
+		vmx_inject_exception(vcpu, X86_TRAP_AC, true,
+				     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+	else if (!handle_guest_split_lock(vcpu->rip))
+		vmx_unhandled(exit, 0, vmcs_read(VM_EXIT_INTR_INFO));
 }
 
 /* Exception or NMI (exit reason 0): the interruption information, 28.2.2. */
@@ -135,11 +169,11 @@ static void vmx_exception_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		/* The NMI was the host's: let its handler see it now. */
 		vmx_do_interrupt_irqoff((unsigned long)asm_exc_nmi_noist);
 		exit->kind = VX_NONE;
-	} else if (type == INTR_TYPE_HARD_EXCEPTION && vector == X86_TRAP_AC) {
-		/* Intercepted only to keep the host responsive: deliver it. */
-		vmx_inject_exception(vcpu, X86_TRAP_AC, true,
-				     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+	} else if (type == INTR_TYPE_HARD_EXCEPTION && vector == X86_TRAP_MC) {
+		vmem_machine_check();
 		exit->kind = VX_NONE;
+	} else if (type == INTR_TYPE_HARD_EXCEPTION && vector == X86_TRAP_AC) {
+		vmx_alignment_check(vcpu, exit);
 	} else {
 		vmx_unhandled(exit, vmcs_read(EXIT_QUALIFICATION), info);
 	}
@@ -224,11 +258,15 @@ void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	u64 qual;
+	u32 info;
 
 	memset(exit, 0, sizeof(*exit));
 	exit->hw_reason = vx->exit_reason;
 	if (vx->entry_failed ||
 	    (vx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)) {
+		if (!vx->entry_failed &&
+		    (u16)vx->exit_reason == EXIT_REASON_MCE_DURING_VMENTRY)
+			vmem_machine_check();
 		vmx_entry_failure(vcpu, exit);
 		return;
 	}
@@ -240,7 +278,9 @@ void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		vmx_exception_exit(vcpu, exit);
 		break;
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
-		vmx_host_interrupt();
+		info = vmcs_read(VM_EXIT_INTR_INFO);
+		if (info & INTR_INFO_VALID_MASK)
+			vx->host_irq = info;
 		exit->kind = VX_NONE;
 		break;
 	case EXIT_REASON_INIT_SIGNAL:
@@ -302,6 +342,10 @@ void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		break;
 	case EXIT_REASON_INVD:
 		exit->kind = VX_NOP;	/* never drop the host's dirty lines */
+		break;
+	case EXIT_REASON_WBINVD:
+		/* No device of the guest's sees memory past the caches. */
+		exit->kind = VX_NOP;
 		break;
 	case EXIT_REASON_RDPMC:
 		exit->kind = VX_INJECT_GP;	/* no PMU is exposed */

@@ -24,6 +24,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/tlbflush.h>
@@ -165,9 +166,19 @@ static void vmx_restore_host_state(struct vmx_vcpu *vx, int cpu)
 void vmx_vcpu_load(struct vmem_vcpu *vcpu, int cpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
 
 	if (!vmx_vmptrld(vx->vmcs_pa))
 		return;
+	/*
+	 * Another vCPU's guest may have trained the branch predictors here:
+	 * keep its predictions from steering this one (Spectre v2 between
+	 * guests), as the host's mitigations ask.
+	 */
+	if (vc->last_vmcs != vx->vmcs_pa) {
+		indirect_branch_prediction_barrier();
+		vc->last_vmcs = vx->vmcs_pa;
+	}
 	vmx_save_host_state(vx, cpu);
 	if (vx->last_cpu != cpu) {
 		ept_flush_context(vx->eptp);

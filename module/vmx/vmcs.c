@@ -132,7 +132,18 @@ void vmx_vmcs_setup(struct vmem_vcpu *vcpu)
 	if (vx->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vx->vpid);
 	vmcs_write(EPT_POINTER, vx->eptp);
-	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC));
+	/* #MC: the host's (vmem_machine_check); #AC: see exit.c. */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	/*
+	 * Counts and lists that must be 0 here: VMCLEAR does not promise to
+	 * initialize them (a stale VM-exit MSR-load count is a VMX abort).
+	 */
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_caps.cr0_set | vmx_caps.cr0_clear);
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_caps.cr4_set | vmx_caps.cr4_clear);
 	/* No shadow VMCS (26.3.1.5 wants all ones then). */

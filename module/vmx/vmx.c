@@ -149,7 +149,8 @@ static int vmx_probe_controls(const char **why)
 	if (vmx_controls(MSR_IA32_VMX_PROCBASED_CTLS2,
 			 SECONDARY_EXEC_ENABLE_EPT |
 			 SECONDARY_EXEC_UNRESTRICTED_GUEST,
-			 SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_ENABLE_INVPCID,
+			 SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_ENABLE_INVPCID |
+			 SECONDARY_EXEC_WBINVD_EXITING,
 			 0, &vmx_caps.proc2)) {
 		*why = "no EPT with unrestricted guest";
 		return -ENODEV;
@@ -158,14 +159,16 @@ static int vmx_probe_controls(const char **why)
 			       MSR_IA32_VMX_EXIT_CTLS,
 			 VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_PAT |
 			 VM_EXIT_LOAD_IA32_PAT | VM_EXIT_SAVE_IA32_EFER |
-			 VM_EXIT_LOAD_IA32_EFER | VM_EXIT_ACK_INTR_ON_EXIT, 0, 0,
+			 VM_EXIT_LOAD_IA32_EFER | VM_EXIT_ACK_INTR_ON_EXIT |
+			 VM_EXIT_SAVE_DEBUG_CONTROLS, 0, 0,
 			 &vmx_caps.exit)) {
 		*why = "VM exits cannot switch EFER and PAT or take interrupts";
 		return -ENODEV;
 	}
 	if (vmx_controls(tru ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
 			       MSR_IA32_VMX_ENTRY_CTLS,
-			 VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER, 0,
+			 VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER |
+			 VM_ENTRY_LOAD_DEBUG_CONTROLS, 0,
 			 VM_ENTRY_IA32E_MODE, &vmx_caps.entry)) {
 		*why = "VM entries cannot load EFER and PAT";
 		return -ENODEV;
@@ -489,6 +492,7 @@ const struct vmem_arch_ops vmem_vmx_ops = {
 	.vcpu_reset = vmx_vcpu_reset,
 	.vcpu_load = vmx_vcpu_load,
 	.vcpu_put = vmx_vcpu_put,
+	.handle_exit_irqoff = vmx_handle_exit_irqoff,
 	.vcpu_run = vmx_vcpu_run,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.get_sregs = vmx_get_sregs,

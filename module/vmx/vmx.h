@@ -64,11 +64,14 @@ extern const gate_desc *vmx_host_idt;
  *		restores; read when VMX is turned on.
  * @sysenter_cs, @sysenter_esp, @sysenter_eip, @efer, @pat: host MSRs the
  *		VMCS reloads on every exit.
+ * @last_vmcs:	the VMCS last loaded here: loading another one is a switch
+ *		of guest, which takes a branch-prediction barrier.
  */
 struct vmx_cpu {
 	struct page *vmxon;
 	u64 star, lstar, sfmask;
 	u64 sysenter_cs, sysenter_esp, sysenter_eip, efer, pat;
+	hpa_t last_vmcs;
 };
 
 DECLARE_PER_CPU(struct vmx_cpu, vmx_cpu);
@@ -127,6 +130,9 @@ struct vmx_guest_msrs {
  * @host:	see struct vmx_host_state.
  * @exit_reason, @exit_qual, @exit_intr_info, @insn_len: the last exit.
  * @entry_failed: the last VMLAUNCH/VMRESUME failed (VMfail or fault).
+ * @host_irq:	VM-exit interruption information of a host interrupt the
+ *		last exit acknowledged and handle_exit_irqoff has yet to run
+ *		(0: none).
  */
 struct vmx_vcpu {
 	void *vmcs;
@@ -151,6 +157,7 @@ struct vmx_vcpu {
 	u32 exit_intr_info;
 	u32 insn_len;
 	bool entry_failed;
+	u32 host_irq;
 };
 
 static inline struct vmx_vcpu *to_vmx(struct vmem_vcpu *vcpu)
@@ -295,5 +302,6 @@ extern char vmx_vmexit[];
 
 /* exit.c */
 void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit);
+void vmx_handle_exit_irqoff(struct vmem_vcpu *vcpu);
 
 #endif /* VMEM_VMX_H */
