@@ -2,10 +2,14 @@
 /*
  * vCPU threads and process lifetime: a signal interrupts RUN and the guest
  * resumes; a process killed while its vCPU is in guest mode takes its VM
- * with it and every page goes back to the pool.
+ * with it and every page goes back to the pool; a vCPU thread and another
+ * thread taking turns on one CPU never see each other's SIMD registers.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <time.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -122,6 +126,120 @@ TEST(vm_killed_process_inside_run_frees_everything)
 	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
 	EXPECT_EQ(pool_before, vmem_sysfs("pool_allocated_pages"));
 	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+}
+
+/* ---- FPU state when the vCPU thread shares its CPU ---- */
+
+#define FPU_SPIN	2000	/* PAUSEs between writing and checking */
+
+static volatile __u64 fpu_stop;
+
+/*
+ * Writes XMM15, spins, checks it is still there, over and over: when the
+ * vCPU thread is preempted in the middle, the register must come back.
+ * Reports how many checks failed, and the rounds run.
+ */
+static void guest_fpu_owner(void)
+{
+	__u64 i, bad = 0, v, got;
+
+	for (i = 0; !fpu_stop; i++) {
+		v = 0x4755455354000000ULL | (i & 0xffffff);	/* "GUEST" */
+		asm volatile("movq %1, %%xmm15\n\t"
+			     "mov %2, %%ecx\n"
+			     "1:\tpause\n\t"
+			     "dec %%ecx\n\t"
+			     "jnz 1b\n\t"
+			     "movq %%xmm15, %0"
+			     : "=r"(got) : "r"(v), "i"(FPU_SPIN) : "ecx", "xmm15");
+		bad += got != v;
+	}
+	GUEST_SYNC(bad);
+	GUEST_SYNC(i);
+	GUEST_DONE();
+}
+
+struct fpu_guest {
+	struct vmem_test_vcpu *vcpu;
+	struct ucall uc;
+	__u64 cmd;
+};
+
+/* The vCPU thread: runs the guest until its first ucall. */
+static void *run_fpu_guest(void *arg)
+{
+	struct fpu_guest *g = arg;
+
+	g->cmd = vcpu_run_ucall(g->vcpu, &g->uc);
+	return NULL;
+}
+
+struct fpu_host {
+	double end;
+	__u64 rounds, bad;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The other task: the same with its own value, yielding the CPU each time. */
+static void *host_fpu_user(void *arg)
+{
+	struct fpu_host *h = arg;
+	__u64 v, got;
+
+	while (now_s() < h->end) {
+		v = 0x484f535400000000ULL | (h->rounds & 0xffffff);	/* "HOST" */
+		asm volatile("movq %2, %%xmm15\n\t"
+			     "syscall\n\t"
+			     "movq %%xmm15, %0"
+			     : "=r"(got), "+a"((long){ SYS_sched_yield })
+			     : "r"(v) : "rcx", "r11", "memory", "xmm15");
+		h->bad += got != v;
+		h->rounds++;
+	}
+	return NULL;
+}
+
+TEST(fpu_isolated_from_another_task_on_the_cpu)
+{
+	struct fpu_host host = { .end = now_s() + 2 };
+	struct fpu_guest g = { 0 };
+	struct vmem_test_vm *vm;
+	struct ucall uc;
+	pthread_t vt, ht;
+	cpu_set_t one;
+	__u64 stop = 1;
+
+	/* Both threads on one CPU: they preempt each other all the time. */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	vm = vm_create_with_one_vcpu(&g.vcpu, guest_fpu_owner);
+	ASSERT_EQ(0, pthread_create(&vt, NULL, run_fpu_guest, &g));
+	ASSERT_EQ(0, pthread_create(&ht, NULL, host_fpu_user, &host));
+	pthread_join(ht, NULL);
+	/* Stop the guest: its RUN returns with the first SYNC. */
+	vm_write_guest(vm, (__u64)(unsigned long)&fpu_stop, &stop, sizeof(stop));
+	pthread_join(vt, NULL);
+	ASSERT_EQ(UCALL_SYNC, g.cmd);
+	EXPECT_EQ(0, g.uc.args[0]) TH_LOG("the guest lost XMM15 %llu times",
+					  (unsigned long long)g.uc.args[0]);
+	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(g.vcpu, &uc));
+	TH_LOG("%llu guest rounds, %llu host rounds",
+	       (unsigned long long)uc.args[0], (unsigned long long)host.rounds);
+	EXPECT_EQ(0, host.bad) TH_LOG("the other task lost XMM15 %llu times",
+				      (unsigned long long)host.bad);
+	/* Both made progress, so they did take turns. */
+	EXPECT_LT(10, uc.args[0]);
+	EXPECT_LT(10, host.rounds);
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(g.vcpu, NULL));
+	vm_free(vm);
 }
 
 TEST_HARNESS_MAIN
