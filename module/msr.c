@@ -10,6 +10,24 @@
 #include "vmem.h"
 
 /**
+ * vmem_pat_valid() - is @pat a valid IA32_PAT value: every entry a defined
+ * memory type (UC, WC, WT, WP, WB, UC-)? A bad one is #GP on WRMSR.
+ * @pat: the value
+ */
+bool vmem_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = (pat >> (i * 8)) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/**
  * vcpu_get_msr() - RDMSR on behalf of the guest.
  * @vcpu: the vCPU
  * @index: MSR number (ECX)

@@ -181,6 +181,7 @@ int vcpu_set_cpuid(struct vmem_vcpu *vcpu, struct vmem_cpuid __user *ucpuid);
 void vcpu_emulate_cpuid(struct vmem_vcpu *vcpu);
 
 /* msr.c */
+bool vmem_pat_valid(u64 pat);
 int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data);
 int vcpu_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data);
 

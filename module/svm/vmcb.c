@@ -252,20 +252,6 @@ int svm_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s)
 	return 0;
 }
 
-/* A PAT value is valid when every entry is a defined memory type. */
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = (pat >> (i * 8)) & 0xff;
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
-}
-
 /**
  * svm_get_msr() - MSRs whose guest value lives in the VMCB.
  * @vcpu: the vCPU
@@ -343,7 +329,7 @@ int svm_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 	case MSR_IA32_SYSENTER_ESP: v->sysenter_esp = data; break;
 	case MSR_IA32_SYSENTER_EIP: v->sysenter_eip = data; break;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
+		if (!vmem_pat_valid(data))
 			return -EINVAL;
 		v->g_pat = data;
 		break;

@@ -350,20 +350,6 @@ int vmx_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s)
 	return 0;
 }
 
-/* A PAT value is valid when every entry is a defined memory type. */
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = (pat >> (i * 8)) & 0xff;
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
-}
-
 /* The guest MSRs that live in a VMCS field. */
 static unsigned long msr_field(u32 index)
 {
@@ -450,7 +436,7 @@ static int vmx_set_field_msr(struct vmx_vcpu *vx, u32 index,
 			return -EINVAL;
 		break;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
+		if (!vmem_pat_valid(data))
 			return -EINVAL;
 		break;
 	case MSR_IA32_SYSENTER_CS:
