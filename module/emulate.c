@@ -145,19 +145,15 @@ static int vinsn_fetch(struct vmem_vcpu *vcpu, u8 *buf, bool *mode64)
 	return n;
 }
 
+/* Not decodable: RIP, the address and up to 16 instruction bytes. */
 static int emulation_failed(struct vmem_vcpu *vcpu, const u8 *bytes, int n,
 			    u64 gpa)
 {
-	struct vmem_run *run = vcpu->run;
+	u64 data[4] = { vcpu->rip, gpa };
 
-	run->exit_reason = VMEM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = VMEM_INTERNAL_ERROR_EMULATION;
-	run->internal.ndata = 4;
-	run->internal.data[0] = vcpu->rip;
-	run->internal.data[1] = gpa;
-	memset(&run->internal.data[2], 0, 16);
-	memcpy(&run->internal.data[2], bytes, min(n, 16));
-	return 0;
+	memcpy(&data[2], bytes, min(n, 16));
+	return vcpu_internal_error(vcpu, VMEM_INTERNAL_ERROR_EMULATION, 4,
+				   data);
 }
 
 /* Register operand value of the given width (AH..BH without REX). */

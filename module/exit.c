@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Exit dispatch: the core's decision, per vendor-neutral exit, of what is
- * handled in the kernel and what goes to userspace through the run page.
+ * handled in the kernel and what goes to userspace through the run page;
+ * and, at the next VMEM_RUN, the completion of an exit that userspace
+ * answered (vcpu_complete_exit()).
  *
  * Handlers return 1 to re-enter the guest, 0 to return to userspace with
  * run->exit_reason set, or -errno. vCPU thread, process context, vcpu->mutex
@@ -11,11 +13,9 @@
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
 #include <asm/mce.h>
-#include <asm/traps.h>
 
 #include "emulate.h"
 
-/** vcpu_inject_gp() - raise #GP(0) in the guest at the current RIP. */
 /**
  * vmem_machine_check() - a machine check arrived in guest mode (or during
  * the entry): it was the host's, so its handler must see it, as if it had
@@ -32,32 +32,6 @@ void vmem_machine_check(void)
 #endif
 }
 
-void vcpu_inject_gp(struct vmem_vcpu *vcpu)
-{
-	vmem_arch->inject_exception(vcpu, X86_TRAP_GP, true, 0);
-}
-
-/** vcpu_inject_ud() - raise #UD in the guest at the current RIP. */
-void vcpu_inject_ud(struct vmem_vcpu *vcpu)
-{
-	vmem_arch->inject_exception(vcpu, X86_TRAP_UD, false, 0);
-}
-
-/* Report an error the kernel cannot resolve to userspace. */
-static int vcpu_internal_error(struct vmem_vcpu *vcpu, u32 suberror,
-			       u32 ndata, const u64 *data)
-{
-	struct vmem_run *run = vcpu->run;
-	u32 i;
-
-	run->exit_reason = VMEM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = suberror;
-	run->internal.ndata = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
-	for (i = 0; i < run->internal.ndata; i++)
-		run->internal.data[i] = data[i];
-	return 0;
-}
-
 static int handle_none(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	return 1;
@@ -66,7 +40,7 @@ static int handle_none(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 static int handle_slpt_fault(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	u64 data[2] = { exit->fault.gpa, exit->fault.write };
-	int r = vmem_mm_fault(vcpu->vm, exit->fault.gpa, exit->fault.write);
+	int r = vmem_mm_fault(&vcpu->vm->mm, exit->fault.gpa, exit->fault.write);
 
 	if (r == VMEM_FAULT_MMIO)
 		return vcpu_emulate_mmio(vcpu, exit->fault.gpa);
@@ -184,7 +158,7 @@ static int handle_fail_entry(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	vcpu->run->exit_reason = VMEM_EXIT_FAIL_ENTRY;
 	vcpu->run->fail_entry.hardware_entry_failure_reason = exit->hw_reason;
-	vcpu->run->fail_entry.cpu = vcpu->cpu;
+	vcpu->run->fail_entry.cpu = vcpu->tlb.cpu;
 	return 0;
 }
 
@@ -248,4 +222,36 @@ int vcpu_handle_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 					   1, &data);
 	}
 	return exit_handlers[exit->kind](vcpu, exit);
+}
+
+/**
+ * vcpu_complete_exit() - move the data userspace supplied for the last exit
+ * (IN, string IN, MMIO read, hypercall result) into the guest.
+ * @vcpu: the vCPU; its mutex is held
+ *
+ * Called by VMEM_RUN before it enters the guest again. Return: 0, or
+ * -errno when string IN data cannot be written to guest memory.
+ */
+int vcpu_complete_exit(struct vmem_vcpu *vcpu)
+{
+	int r = 0;
+
+	switch (vcpu->pending) {
+	case VCPU_PENDING_NONE:
+		break;
+	case VCPU_PENDING_IO_IN:
+		vcpu_complete_io_in(vcpu);
+		break;
+	case VCPU_PENDING_STRING_IN:
+		r = vcpu_complete_string_in(vcpu);
+		break;
+	case VCPU_PENDING_MMIO_READ:
+		vcpu_complete_mmio_read(vcpu);
+		break;
+	case VCPU_PENDING_HYPERCALL:
+		vcpu->regs[VCPU_REGS_RAX] = vcpu->run->hypercall.ret;
+		break;
+	}
+	vcpu->pending = VCPU_PENDING_NONE;
+	return r;
 }

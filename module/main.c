@@ -90,10 +90,13 @@ static int __init vmem_init(void)
 	r = pool_init();
 	if (r)
 		goto err_arch;
+	r = frame_init();
+	if (r)
+		goto err_arch;
 	vmem_run_init();
 	r = vmem_vm_init();
 	if (r)
-		goto err_arch;
+		goto err_frame;
 	r = vmem_hw_init();
 	if (r)
 		goto err_vm;
@@ -120,6 +123,8 @@ err_hw:
 	vmem_hw_exit();
 err_vm:
 	vmem_vm_exit();
+err_frame:
+	frame_exit();
 err_arch:
 	vmem_arch->unsetup();
 	return r;
@@ -133,6 +138,7 @@ static void __exit vmem_exit(void)
 	vmem_sysfs_exit();
 	vmem_hw_exit();
 	vmem_vm_exit();
+	frame_exit();
 	vmem_arch->unsetup();
 	WARN(pool_allocated(), "vmem: %llu pages still allocated at unload\n",
 	     pool_allocated());

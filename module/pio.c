@@ -25,14 +25,10 @@ static void *pio_data(struct vmem_vcpu *vcpu)
 
 static int pio_string_fault(struct vmem_vcpu *vcpu, u64 gva)
 {
-	struct vmem_run *run = vcpu->run;
+	u64 data[2] = { vcpu->rip, gva };
 
-	run->exit_reason = VMEM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = VMEM_INTERNAL_ERROR_EMULATION;
-	run->internal.ndata = 2;
-	run->internal.data[0] = vcpu->rip;
-	run->internal.data[1] = gva;
-	return 0;
+	return vcpu_internal_error(vcpu, VMEM_INTERNAL_ERROR_EMULATION, 2,
+				   data);
 }
 
 /* Advance RSI/RDI and RCX past @count elements; finish the insn if done. */
@@ -121,6 +117,31 @@ int vcpu_pio(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		return pio_string_fault(vcpu, vcpu->pio.gva);
 	pio_string_advance(vcpu, VCPU_REGS_RSI);
 	return 0;
+}
+
+/**
+ * vcpu_complete_io_in() - put the data userspace supplied for IN into RAX.
+ * @vcpu: the vCPU
+ *
+ * 8- and 16-bit results replace the low bits only; 32-bit results
+ * zero-extend into RAX, as the instruction does (Intel SDM vol. 1, 3.4.1.1).
+ */
+void vcpu_complete_io_in(struct vmem_vcpu *vcpu)
+{
+	u8 *data = pio_data(vcpu);
+	u64 *rax = &vcpu->regs[VCPU_REGS_RAX];
+
+	switch (vcpu->run->io.size) {
+	case 1:
+		*rax = (*rax & ~0xffULL) | data[0];
+		break;
+	case 2:
+		*rax = (*rax & ~0xffffULL) | *(u16 *)data;
+		break;
+	default:
+		*rax = *(u32 *)data;
+		break;
+	}
 }
 
 /**

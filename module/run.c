@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vCPU run loop and the flush primitive.
+ * The vCPU run loop.
  *
  * VMEM_RUN enters the guest repeatedly until an exit needs userspace or a
  * signal is pending. Each entry happens with interrupts disabled, after the
- * vCPU has published IN_GUEST_MODE and re-checked its requests, so that
- * anyone who sets a request and sees OUTSIDE_GUEST_MODE knows the vCPU will
- * see the request before it next enters, and anyone who sees IN_GUEST_MODE
- * can force an exit with an IPI (physical interrupts always exit).
+ * vCPU has published IN_GUEST_MODE and re-checked its requests
+ * (tlb_vcpu_enter(), the entry half of the flush primitive in mm/tlb.c), so
+ * that anyone who sets a request and sees OUTSIDE_GUEST_MODE knows the vCPU
+ * will see the request before it next enters, and anyone who sees
+ * IN_GUEST_MODE can force an exit with an IPI (physical interrupts always
+ * exit).
  *
  * The guest's FPU state is loaded for the whole ioctl through the kernel's
  * guest-fpstate API; XCR0 and PKRU are switched around each entry with
@@ -18,7 +20,6 @@
  * notifiers).
  *
  * vcpu_run() runs in the vCPU thread's process context with vcpu->mutex held.
- * vmem_flush_vm() runs in process context (any thread) and may sleep.
  */
 #include <linux/mm.h>
 #include <linux/preempt.h>
@@ -28,96 +29,9 @@
 #include <asm/fpu/xcr.h>
 #include <asm/special_insns.h>
 
-#include "emulate.h"
+#include "vmem.h"
 
 u64 vmem_host_xcr0;
-
-static void vcpu_kick_ipi(void *unused)
-{
-	/* The interrupt itself made the vCPU leave guest mode. */
-}
-
-/**
- * vmem_flush_vm() - make every vCPU of @vm drop its cached guest
- * translations, and wait until none can still use the old ones.
- * @vm: the VM whose second-level mappings were downgraded
- *
- * When this returns, each vCPU is either outside guest mode and will flush
- * before it enters, or has left guest mode since the call began (and will
- * flush before re-entering). Only then may the caller trust the content of
- * a write-protected page or free an unmapped one.
- */
-void vmem_flush_vm(struct vmem_vm *vm)
-{
-	unsigned int i;
-
-	mutex_lock(&vm->lock);
-	for (i = 0; i < VMEM_MAX_VCPUS; i++) {
-		struct vmem_vcpu *vcpu = vm->vcpus[i];
-
-		if (!vcpu)
-			continue;
-		set_bit(VCPU_REQ_TLB_FLUSH, &vcpu->requests);
-		/* Order the request before reading mode; pairs with entry. */
-		smp_mb__after_atomic();
-		if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE)
-			smp_call_function_single(READ_ONCE(vcpu->cpu),
-						 vcpu_kick_ipi, NULL, 1);
-	}
-	mutex_unlock(&vm->lock);
-}
-
-/**
- * vcpu_skip_insn() - the guest instruction completed; move past it.
- * @vcpu: the vCPU
- * @len: instruction length
- *
- * The only place that advances the guest's RIP.
- */
-void vcpu_skip_insn(struct vmem_vcpu *vcpu, u32 len)
-{
-	vcpu->rip += len;
-}
-
-/* Copy data that userspace supplied for the last exit into the guest. */
-static int vcpu_complete_userspace(struct vmem_vcpu *vcpu)
-{
-	struct vmem_run *run = vcpu->run;
-	u8 *data;
-	int r = 0;
-
-	switch (vcpu->pending) {
-	case VCPU_PENDING_NONE:
-		break;
-	case VCPU_PENDING_IO_IN:
-		data = page_address(vcpu->run_pages[1]);
-		switch (run->io.size) {
-		case 1:
-			vcpu->regs[VCPU_REGS_RAX] &= ~0xffULL;
-			vcpu->regs[VCPU_REGS_RAX] |= data[0];
-			break;
-		case 2:
-			vcpu->regs[VCPU_REGS_RAX] &= ~0xffffULL;
-			vcpu->regs[VCPU_REGS_RAX] |= *(u16 *)data;
-			break;
-		default:	/* 32-bit results zero-extend into RAX */
-			vcpu->regs[VCPU_REGS_RAX] = *(u32 *)data;
-			break;
-		}
-		break;
-	case VCPU_PENDING_STRING_IN:
-		r = vcpu_complete_string_in(vcpu);
-		break;
-	case VCPU_PENDING_MMIO_READ:
-		vcpu_complete_mmio_read(vcpu);
-		break;
-	case VCPU_PENDING_HYPERCALL:
-		vcpu->regs[VCPU_REGS_RAX] = run->hypercall.ret;
-		break;
-	}
-	vcpu->pending = VCPU_PENDING_NONE;
-	return r;
-}
 
 /*
  * The preempt notifier of a vCPU thread inside VMEM_RUN; it lives on
@@ -172,16 +86,13 @@ static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	u32 host_pkru = 0;
 
 	local_irq_disable();
-	vcpu->cpu = smp_processor_id();
-	WRITE_ONCE(vcpu->mode, IN_GUEST_MODE);
-	/* Publish the mode before reading requests; pairs with flush. */
-	smp_mb();
+	tlb_vcpu_enter(&vcpu->tlb, smp_processor_id());
 	if (signal_pending(current) || need_resched()) {
-		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+		tlb_vcpu_exit(&vcpu->tlb);
 		local_irq_enable();
 		return false;
 	}
-	if (test_and_clear_bit(VCPU_REQ_TLB_FLUSH, &vcpu->requests))
+	if (tlb_vcpu_must_flush(&vcpu->tlb))
 		vmem_arch->flush_guest_tlb(vcpu);
 	/*
 	 * Another task ran on this CPU since the guest's FPU state was
@@ -206,7 +117,7 @@ static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	if (vmem_arch->handle_exit_irqoff)
 		vmem_arch->handle_exit_irqoff(vcpu);
 
-	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+	tlb_vcpu_exit(&vcpu->tlb);
 	local_irq_enable();
 	vcpu->exits++;
 	return true;
@@ -226,7 +137,7 @@ long vcpu_run(struct vmem_vcpu *vcpu)
 	struct vmem_exit exit;
 	long r;
 
-	r = vcpu_complete_userspace(vcpu);
+	r = vcpu_complete_exit(vcpu);
 	if (r)
 		return r;
 	if (READ_ONCE(run->immediate_exit)) {

@@ -266,6 +266,7 @@ int vcpu_create(struct vmem_vm *vm, unsigned long id)
 	vm_get(vm);		/* the fd's reference, dropped on release */
 	vm->vcpus[id] = vcpu;
 	vm->nr_vcpus++;
+	tlb_domain_add(&vm->mm.tlb, id, &vcpu->tlb);
 	mutex_unlock(&vm->lock);
 	fd_install(fd, file);
 	return fd;

@@ -48,7 +48,7 @@ static void vm_teardown(struct vmem_vm *vm)
 
 static void vm_unpublish(struct vmem_vm *vm)
 {
-	share_vm_remove(vm);
+	share_vm_remove(&vm->share);
 	vmem_sysfs_del_vm(vm);
 	mutex_lock(&vmem_lock);
 	list_del(&vm->node);
@@ -113,7 +113,7 @@ static int vm_publish(struct vmem_vm *vm)
 	}
 	list_add_tail(&vm->node, &vmem_vms);
 	atomic_inc(&vmem_nr_vms);
-	share_vm_add(vm);
+	share_vm_add(&vm->share, &vm->mm);
 	r = 0;
 out:
 	mutex_unlock(&vmem_lock);
@@ -138,10 +138,10 @@ static long vm_guest_rw(struct vmem_vm *vm, void __user *argp, bool write)
 	    rw.len > VMEM_RW_MAX)
 		return -EINVAL;
 	if (write)
-		return vmem_mm_write(vm, rw.gpa,
+		return vmem_mm_write(&vm->mm, rw.gpa,
 				     (const void __force *)u64_to_user_ptr(rw.buf),
 				     rw.len, true);
-	return vmem_mm_read(vm, rw.gpa, (void __force *)u64_to_user_ptr(rw.buf),
+	return vmem_mm_read(&vm->mm, rw.gpa, (void __force *)u64_to_user_ptr(rw.buf),
 			    rw.len, true);
 }
 
@@ -157,7 +157,7 @@ static long vm_get_stats(struct vmem_vm *vm, void __user *argp)
 	st.cow_breaks = atomic64_read(&vm->mm.cow_breaks);
 	st.touched = atomic64_read(&vm->mm.touched);
 	st.npt_faults = atomic64_read(&vm->mm.faults);
-	st.slpt_pages = atomic64_read(&vm->mm.slpt_pages);
+	st.slpt_pages = atomic64_read(&vm->mm.slpt.pages);
 	mutex_lock(&vm->lock);
 	for (i = 0; i < VMEM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -181,7 +181,7 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case VMEM_GET_VM_STATS:
 		return vm_get_stats(vm, argp);
 	case VMEM_DROP_MAPPINGS:
-		return arg ? -EINVAL : vmem_mm_drop_mappings(vm);
+		return arg ? -EINVAL : vmem_mm_drop_mappings(&vm->mm);
 	default:
 		return -ENOTTY;
 	}
@@ -216,7 +216,7 @@ static struct vmem_vm *vm_construct(const struct vmem_vm_config *cfg)
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->mem_size = cfg->mem_size;
 	vm->min_size = cfg->min_size;
-	vm->salt = cfg->salt;
+	vm->share.salt = cfg->salt;
 	vm->shares = cfg->shares ? cfg->shares : VMEM_DEFAULT_SHARES;
 
 	r = pool_reserve(vm->min_size >> PAGE_SHIFT);
@@ -331,7 +331,7 @@ static ssize_t salt_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct vmem_vm *vm = container_of(kobj, struct vmem_vm, kobj);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(vm->salt));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(vm->share.salt));
 }
 
 static ssize_t salt_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -343,7 +343,7 @@ static ssize_t salt_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (r)
 		return r;
-	WRITE_ONCE(vm->salt, salt);
+	WRITE_ONCE(vm->share.salt, salt);
 	return count;
 }
 static struct kobj_attribute vm_attr_salt = __ATTR_RW(salt);

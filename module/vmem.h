@@ -40,15 +40,15 @@
  * @name:	unique among live VMs.
  * @mem_size:	guest-physical memory size in bytes.
  * @min_size:	reservation in bytes (admission control).
- * @salt:	page-sharing salt; changed through sysfs (READ_ONCE/WRITE_ONCE).
- *		Only new sharing follows a change: pages already shared stay
- *		so until written.
  * @shares:	proportional share.
  * @lock:	guards @vcpus and @nr_vcpus.
  * @vcpus:	vCPUs by id; a slot, once set, stays until the VM dies.
  * @nr_vcpus:	number of non-NULL @vcpus.
  * @mm:		guest memory (pmap and second-level tables).
- * @share:	the VM's part in content-based page sharing.
+ * @share:	the VM's part in content-based page sharing, including its
+ *		salt (share.salt; changed through sysfs with WRITE_ONCE;
+ *		only new sharing follows a change: pages already shared stay
+ *		so until written).
  */
 struct vmem_vm {
 	struct kref kref;
@@ -58,7 +58,6 @@ struct vmem_vm {
 	char name[VMEM_NAME_LEN];
 	u64 mem_size;
 	u64 min_size;
-	u64 salt;
 	u32 shares;
 
 	struct mutex lock;
@@ -68,15 +67,6 @@ struct vmem_vm {
 	struct vmem_mm mm;
 	struct vmem_share_vm share;
 };
-
-/* vcpu->mode: may the vCPU be in guest mode right now? */
-enum vcpu_mode {
-	OUTSIDE_GUEST_MODE,
-	IN_GUEST_MODE,
-};
-
-/* vcpu->requests bits, set by anyone, consumed by the vCPU before entry. */
-#define VCPU_REQ_TLB_FLUSH	0	/* second-level mappings were downgraded */
 
 /* What the next RUN must finish before entering the guest. */
 enum vcpu_pending {
@@ -98,9 +88,7 @@ enum vcpu_pending {
  *		hardware around each entry. @mutex.
  * @rip:	guest RIP; advanced only by vcpu_skip_insn(). @mutex.
  * @rflags:	guest RFLAGS. @mutex.
- * @mode:	enum vcpu_mode; written by the vCPU thread, read by kickers.
- * @cpu:	the CPU the vCPU entered the guest on last.
- * @requests:	VCPU_REQ_* bits.
+ * @tlb:	what flushers need: guest mode, CPU, requests (mm/tlb.h).
  * @guest_fpu:	guest FPU/XSAVE state (the kernel's guest-fpstate API).
  * @xcr0:	guest XCR0, loaded around each entry. @mutex.
  * @cpuid:	CPUID table (@cpuid_nent entries). @mutex.
@@ -125,9 +113,7 @@ struct vmem_vcpu {
 	u64 rip;
 	u64 rflags;
 
-	int mode;
-	int cpu;
-	unsigned long requests;
+	struct tlb_vcpu tlb;
 
 	struct fpu_guest guest_fpu;
 	u64 xcr0;
@@ -167,13 +153,11 @@ void vcpu_free(struct vmem_vcpu *vcpu);
 
 /* run.c */
 long vcpu_run(struct vmem_vcpu *vcpu);
-void vcpu_skip_insn(struct vmem_vcpu *vcpu, u32 len);
-void vmem_flush_vm(struct vmem_vm *vm);
-
+void vmem_run_init(void);
+extern u64 vmem_host_xcr0;
 /* exit.c */
 int vcpu_handle_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit);
-void vcpu_inject_gp(struct vmem_vcpu *vcpu);
-void vcpu_inject_ud(struct vmem_vcpu *vcpu);
+int vcpu_complete_exit(struct vmem_vcpu *vcpu);
 
 /* cpuid.c */
 int vcpu_cpuid_init(struct vmem_vcpu *vcpu);
@@ -184,9 +168,6 @@ void vcpu_emulate_cpuid(struct vmem_vcpu *vcpu);
 bool vmem_pat_valid(u64 pat);
 int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data);
 int vcpu_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data);
-
-void vmem_run_init(void);
-extern u64 vmem_host_xcr0;
 
 /* hw.c: per-CPU virtualization enable, counted by live VMs */
 int vmem_hw_get(void);

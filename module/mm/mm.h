@@ -3,15 +3,25 @@
  * Guest memory of one VM: the pmap (PPN -> state and MPN) and the second-
  * level page tables that cache it.
  *
- * Every change of a PPN's state goes through module/mm so that the pmap, the
- * second-level tables, the TLBs and the counters stay consistent. The rule
- * (DESIGN §3): a downgrade (unmap, write-protect) of a page a running vCPU
- * may hold in its TLB is followed by vmem_flush_vm() before the page's
- * content is trusted or the page freed.
+ * module/mm is the lowest layer of vmem: it includes nothing from the core,
+ * share/ or policy/ above it, and calls nothing there. Every change of a
+ * PPN's state goes through it, one function per transition (see the state
+ * diagram in docs/design.md, "Page states"), so that the pmap, the second-
+ * level tables, the TLBs and the counters stay consistent. The flush rule
+ * (docs/design.md, "The flush rule"): a downgrade (unmap, write-protect) of
+ * a page a running vCPU may hold in its TLB is followed by vmem_mm_flush()
+ * before the page's content is trusted or the page freed.
  *
- * Lock: mm->lock (spinlock) guards the pmap entries and the table contents.
- * It nests inside vcpu->mutex and vm->lock; nothing that sleeps happens
- * under it (pages are allocated before taking it).
+ * Files: mm.c (a VM's memory: init, destroy, dropping all mappings),
+ * pmap.c (entries), fault.c (second-level faults and copy on write),
+ * access.c (host reads and writes of guest memory), freeze.c (the
+ * transitions of page sharing), frame.c (shared frames), pool.c (machine
+ * pages), slpt.c (the table walker), tlb.c (the flush primitive).
+ *
+ * Locks: mm->lock (spinlock) guards the pmap entries and the table
+ * contents; frame_lock nests inside it. mm->lock nests inside vcpu->mutex
+ * and vm->lock; nothing that sleeps happens under it (pages are allocated
+ * before taking it).
  */
 #ifndef VMEM_MM_H
 #define VMEM_MM_H
@@ -20,7 +30,9 @@
 #include <linux/xarray.h>
 
 #include "../types.h"
+#include "frame.h"
 #include "slpt.h"
+#include "tlb.h"
 
 /*
  * A pmap entry is a u64: state in bits 2:0, flags in bits 11:3, and the MPN
@@ -37,7 +49,7 @@ enum pmap_state {
 
 #define PMAP_STATE_MASK		0x7ULL
 #define PMAP_SAMPLED		BIT_ULL(3)	/* working-set sample pending */
-#define PMAP_WP			BIT_ULL(4)	/* frozen for sharing: see merge.c */
+#define PMAP_WP			BIT_ULL(4)	/* frozen: see freeze.c */
 #define PMAP_PAYLOAD_SHIFT	12
 
 #define PMAP_CHUNK_SHIFT	9		/* 512 entries = one page */
@@ -60,64 +72,74 @@ static inline u64 pmap_make(enum pmap_state s, u64 payload)
 
 /**
  * struct vmem_mm - guest memory of one VM.
- * @lock:	guards @pmap entries and the second-level tables.
+ * @lock:	guards @pmap entries and the contents of @slpt.
  * @nr_pages:	guest size in pages (set at creation).
  * @pmap:	chunks of PMAP_CHUNK_ENTRIES u64 entries, by ppn >> 9,
  *		allocated when first needed and freed with the VM.
- * @fmt:	the backend's second-level entry format.
- * @root:	top-level second-level table (its page never changes).
+ * @slpt:	the second-level tables (their format, root, page count).
+ * @tlb:	the vCPUs that may cache translations of @slpt.
  * @allocated:	private machine pages held.
  * @shared:	PPNs mapped to a shared frame.
  * @zero:	PPNs mapped to the zero page.
  * @cow_breaks:	writes to shared or zero pages that gave a private page.
  * @touched:	PPNs ever populated.
- * @slpt_pages:	table pages, including the root.
  * @faults:	second-level faults handled.
+ *
+ * The counters are atomic64_t, changed under @lock, read without it.
  */
 struct vmem_mm {
 	spinlock_t lock;
 	u64 nr_pages;
 	struct xarray pmap;
-	const struct slpt_format *fmt;
-	struct page *root;
+	struct slpt slpt;
+	struct tlb_domain tlb;
 	atomic64_t allocated;
 	atomic64_t shared;
 	atomic64_t zero;
 	atomic64_t cow_breaks;
 	atomic64_t touched;
-	atomic64_t slpt_pages;
 	atomic64_t faults;
 };
 
-struct vmem_vm;
-struct vmem_vcpu;
-struct share_frame;
 struct page;
 
+/* mm.c */
 int vmem_mm_init(struct vmem_mm *mm, u64 nr_pages,
 		 const struct slpt_format *fmt);
 void vmem_mm_destroy(struct vmem_mm *mm);
+int vmem_mm_drop_mappings(struct vmem_mm *mm);
 
-/* Result of a second-level fault beyond "handled". */
+/**
+ * vmem_mm_flush() - the flush primitive for this memory's vCPUs (tlb.c).
+ * @mm: the VM's memory
+ */
+static inline void vmem_mm_flush(struct vmem_mm *mm)
+{
+	tlb_flush_domain(&mm->tlb);
+}
+
+/* fault.c. Result of a second-level fault beyond "handled": */
 #define VMEM_FAULT_MMIO	1
+int vmem_mm_fault(struct vmem_mm *mm, gpa_t gpa, bool write);
 
-int vmem_mm_fault(struct vmem_vm *vm, gpa_t gpa, bool write);
-int vmem_mm_drop_mappings(struct vmem_vm *vm);
-
-/* merge.c: the transitions of page sharing */
-struct page *vmem_mm_peek(struct vmem_vm *vm, ppn_t ppn);
-struct page *vmem_mm_freeze(struct vmem_vm *vm, ppn_t ppn);
-void vmem_mm_thaw(struct vmem_vm *vm, ppn_t ppn, struct page *page);
-bool vmem_mm_share(struct vmem_vm *vm, ppn_t ppn, struct page *page,
-		   struct share_frame *frame);
-bool vmem_mm_zero(struct vmem_vm *vm, ppn_t ppn, struct page *page);
-bool vmem_mm_promote(struct vmem_vm *vm, ppn_t ppn, struct page *page,
-		     struct share_frame *frame, u64 hash, u64 salt);
-void vmem_mm_release_frozen(struct page *page);
-ppn_t vmem_mm_random_ppn(struct vmem_mm *mm);
-int vmem_mm_read(struct vmem_vm *vm, gpa_t gpa, void *dst, size_t len,
+/* access.c */
+int vmem_mm_read(struct vmem_mm *mm, gpa_t gpa, void *dst, size_t len,
 		 bool user);
-int vmem_mm_write(struct vmem_vm *vm, gpa_t gpa, const void *src, size_t len,
+int vmem_mm_write(struct vmem_mm *mm, gpa_t gpa, const void *src, size_t len,
 		  bool user);
+
+/* pmap.c */
+ppn_t vmem_mm_random_ppn(struct vmem_mm *mm);
+
+/* freeze.c: the transitions of page sharing */
+struct page *vmem_mm_peek(struct vmem_mm *mm, ppn_t ppn);
+struct page *vmem_mm_freeze(struct vmem_mm *mm, ppn_t ppn);
+void vmem_mm_thaw(struct vmem_mm *mm, ppn_t ppn, struct page *page);
+bool vmem_mm_share(struct vmem_mm *mm, ppn_t ppn, struct page *page,
+		   struct shared_frame *frame);
+bool vmem_mm_zero(struct vmem_mm *mm, ppn_t ppn, struct page *page);
+bool vmem_mm_promote(struct vmem_mm *mm, ppn_t ppn, struct page *page,
+		     struct shared_frame *frame, u64 hash, u64 salt);
+void vmem_mm_release_frozen(struct page *page);
 
 #endif /* VMEM_MM_H */

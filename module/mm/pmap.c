@@ -14,7 +14,6 @@
 #include "mm.h"
 #include "pmap.h"
 #include "pool.h"
-#include "../share/share.h"
 
 /**
  * pmap_prepare() - make sure the chunk holding @ppn exists.
@@ -64,13 +63,13 @@ static void pmap_release_entry(struct vmem_mm *mm, u64 e)
 		break;
 	case PMAP_SHARED:
 		/* No vCPU of this VM runs any more: no flush is needed. */
-		share_frame_put(share_page_frame(pfn_to_page(pmap_mpn(e))));
+		frame_put(page_frame(pfn_to_page(pmap_mpn(e))));
 		atomic64_dec(&mm->shared);
-		atomic64_dec(&share_stats.sharing);
+		atomic64_dec(&mm_stats.sharing);
 		break;
 	case PMAP_ZERO:
 		atomic64_dec(&mm->zero);
-		atomic64_dec(&share_stats.zero);
+		atomic64_dec(&mm_stats.zero);
 		break;
 	default:
 		break;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The pmap's functions; the entry format is in mm.h. */
+/*
+ * What the files of module/mm tell each other about the pmap; the entry
+ * format is in mm.h.
+ */
 #ifndef VMEM_PMAP_H
 #define VMEM_PMAP_H
 
@@ -8,5 +11,7 @@
 int pmap_prepare(struct vmem_mm *mm, ppn_t ppn);
 u64 *__pmap_entry(struct vmem_mm *mm, ppn_t ppn);
 void pmap_destroy(struct vmem_mm *mm);
+int pmap_resolve(struct vmem_mm *mm, ppn_t ppn, bool write,
+		 struct slpt_cache *cache, struct page **pagep);
 
 #endif /* VMEM_PMAP_H */

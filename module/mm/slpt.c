@@ -4,15 +4,17 @@
  *
  * Tables are a cache of the pmap: built on faults, torn down with the VM.
  * Leaves map 4 KiB pages only, so every downgrade touches exactly one entry.
- * Functions named __slpt_* run under mm->lock (spinlock, no sleeping); the
- * table pages they may need come from a struct slpt_cache filled before the
- * lock was taken. slpt_init/slpt_destroy run in process context.
+ * Functions named __slpt_* run under the lock of the memory that embeds the
+ * tables (mm->lock: a spinlock, no sleeping); the table pages they may need
+ * come from a struct slpt_cache filled before the lock was taken.
+ * slpt_init/slpt_destroy run in process context. This file knows nothing
+ * of the pmap or the VM: it is the bottom of module/mm.
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 
-#include "mm.h"
+#include "slpt.h"
 
 static inline u64 *slpt_table(u64 entry)
 {
@@ -31,58 +33,58 @@ static struct page *slpt_alloc_table(void)
 
 /**
  * slpt_init() - allocate the root table.
- * @mm: the VM's memory
+ * @pt: the tables
  * @fmt: the backend's entry format
  *
  * Return: 0 or -ENOMEM.
  */
-int slpt_init(struct vmem_mm *mm, const struct slpt_format *fmt)
+int slpt_init(struct slpt *pt, const struct slpt_format *fmt)
 {
-	mm->fmt = fmt;
-	mm->root = slpt_alloc_table();
-	if (!mm->root)
+	pt->fmt = fmt;
+	pt->root = slpt_alloc_table();
+	if (!pt->root)
 		return -ENOMEM;
-	atomic64_set(&mm->slpt_pages, 1);
+	atomic64_set(&pt->pages, 1);
 	return 0;
 }
 
-static void slpt_free_level(struct vmem_mm *mm, u64 *table, int level)
+static void slpt_free_level(struct slpt *pt, u64 *table, int level)
 {
 	unsigned int i;
 
 	if (level > 1) {
 		for (i = 0; i < 512; i++)
-			if (table[i] & mm->fmt->present)
-				slpt_free_level(mm, slpt_table(table[i]),
+			if (table[i] & pt->fmt->present)
+				slpt_free_level(pt, slpt_table(table[i]),
 						level - 1);
 	}
 	free_page((unsigned long)table);
-	atomic64_dec(&mm->slpt_pages);
+	atomic64_dec(&pt->pages);
 }
 
 /**
  * slpt_destroy() - free every table page. No vCPU of the VM may run.
- * @mm: the VM's memory
+ * @pt: the tables
  */
-void slpt_destroy(struct vmem_mm *mm)
+void slpt_destroy(struct slpt *pt)
 {
-	if (mm->root)
-		slpt_free_level(mm, page_address(mm->root), SLPT_LEVELS);
-	mm->root = NULL;
-	WARN_ON(atomic64_read(&mm->slpt_pages));
+	if (pt->root)
+		slpt_free_level(pt, page_address(pt->root), SLPT_LEVELS);
+	pt->root = NULL;
+	WARN_ON(atomic64_read(&pt->pages));
 }
 
 /**
  * __slpt_detach_all() - empty the root table, keeping the old entries.
- * Caller holds mm->lock; it must flush the VM and only then free the
+ * Caller holds the lock of @pt; it must flush the VM and only then free the
  * detached tables with slpt_free_detached(), since a vCPU may still be
  * walking them until the flush completes.
- * @mm: the VM's memory
+ * @pt: the tables
  * @saved: 512 entries, receives the root's old content
  */
-void __slpt_detach_all(struct vmem_mm *mm, u64 *saved)
+void __slpt_detach_all(struct slpt *pt, u64 *saved)
 {
-	u64 *root = page_address(mm->root);
+	u64 *root = page_address(pt->root);
 	unsigned int i;
 
 	for (i = 0; i < 512; i++) {
@@ -93,16 +95,16 @@ void __slpt_detach_all(struct vmem_mm *mm, u64 *saved)
 
 /**
  * slpt_free_detached() - free the tables __slpt_detach_all() removed.
- * @mm: the VM's memory
+ * @pt: the tables
  * @saved: what __slpt_detach_all() returned, after a flush of the VM
  */
-void slpt_free_detached(struct vmem_mm *mm, const u64 *saved)
+void slpt_free_detached(struct slpt *pt, const u64 *saved)
 {
 	unsigned int i;
 
 	for (i = 0; i < 512; i++)
-		if (saved[i] & mm->fmt->present)
-			slpt_free_level(mm, slpt_table(saved[i]),
+		if (saved[i] & pt->fmt->present)
+			slpt_free_level(pt, slpt_table(saved[i]),
 					SLPT_LEVELS - 1);
 }
 
@@ -138,23 +140,23 @@ void slpt_cache_free(struct slpt_cache *cache)
  * Find the leaf entry for @gpa. Missing intermediate tables are taken from
  * @cache, or the walk stops (NULL) when @cache is NULL.
  */
-static u64 *__slpt_leaf(struct vmem_mm *mm, gpa_t gpa, struct slpt_cache *cache)
+static u64 *__slpt_leaf(struct slpt *pt, gpa_t gpa, struct slpt_cache *cache)
 {
-	u64 *table = page_address(mm->root);
+	u64 *table = page_address(pt->root);
 	int level;
 
 	for (level = SLPT_LEVELS; level > 1; level--) {
 		u64 *e = &table[slpt_index(gpa, level)];
 
-		if (!(*e & mm->fmt->present)) {
+		if (!(*e & pt->fmt->present)) {
 			struct page *page;
 
 			if (!cache || WARN_ON(!cache->n))
 				return NULL;
 			page = cache->pages[--cache->n];
-			atomic64_inc(&mm->slpt_pages);
+			atomic64_inc(&pt->pages);
 			/* The table is zeroed; publish it after its content. */
-			WRITE_ONCE(*e, page_to_phys(page) | mm->fmt->table);
+			WRITE_ONCE(*e, page_to_phys(page) | pt->fmt->table);
 		}
 		table = slpt_table(*e);
 	}
@@ -162,8 +164,8 @@ static u64 *__slpt_leaf(struct vmem_mm *mm, gpa_t gpa, struct slpt_cache *cache)
 }
 
 /**
- * __slpt_map() - map @gpa to machine page @mpn. Caller holds mm->lock.
- * @mm: the VM's memory
+ * __slpt_map() - map @gpa to machine page @mpn. Caller holds @pt's lock.
+ * @pt: the tables
  * @gpa: guest-physical address (page aligned)
  * @mpn: machine page
  * @writable: leaf allows writes
@@ -171,29 +173,29 @@ static u64 *__slpt_leaf(struct vmem_mm *mm, gpa_t gpa, struct slpt_cache *cache)
  *
  * Upgrades need no TLB flush: the CPU re-walks on a fault.
  */
-void __slpt_map(struct vmem_mm *mm, gpa_t gpa, mpn_t mpn, bool writable,
+void __slpt_map(struct slpt *pt, gpa_t gpa, mpn_t mpn, bool writable,
 		struct slpt_cache *cache)
 {
-	u64 *leaf = __slpt_leaf(mm, gpa, cache);
+	u64 *leaf = __slpt_leaf(pt, gpa, cache);
 
 	if (leaf)
 		WRITE_ONCE(*leaf, (mpn << PAGE_SHIFT) |
-			   (writable ? mm->fmt->leaf_rw : mm->fmt->leaf_ro));
+			   (writable ? pt->fmt->leaf_rw : pt->fmt->leaf_ro));
 }
 
 /**
- * __slpt_unmap() - remove the mapping of @gpa. Caller holds mm->lock and
+ * __slpt_unmap() - remove the mapping of @gpa. Caller holds @pt's lock and
  * must flush the VM's TLBs before trusting or freeing the old page.
- * @mm: the VM's memory
+ * @pt: the tables
  * @gpa: guest-physical address
  *
  * Return: true if a mapping was removed.
  */
-bool __slpt_unmap(struct vmem_mm *mm, gpa_t gpa)
+bool __slpt_unmap(struct slpt *pt, gpa_t gpa)
 {
-	u64 *leaf = __slpt_leaf(mm, gpa, NULL);
+	u64 *leaf = __slpt_leaf(pt, gpa, NULL);
 
-	if (!leaf || !(*leaf & mm->fmt->present))
+	if (!leaf || !(*leaf & pt->fmt->present))
 		return false;
 	WRITE_ONCE(*leaf, 0);
 	return true;
@@ -201,30 +203,30 @@ bool __slpt_unmap(struct vmem_mm *mm, gpa_t gpa)
 
 /**
  * __slpt_wrprotect() - make the mapping of @gpa read-only. Caller holds
- * mm->lock and must flush the VM's TLBs before trusting the page content.
- * @mm: the VM's memory
+ * @pt's lock and must flush the VM's TLBs before trusting the page content.
+ * @pt: the tables
  * @gpa: guest-physical address
  *
  * Return: true if a writable mapping was downgraded.
  */
-bool __slpt_wrprotect(struct vmem_mm *mm, gpa_t gpa)
+bool __slpt_wrprotect(struct slpt *pt, gpa_t gpa)
 {
-	u64 *leaf = __slpt_leaf(mm, gpa, NULL);
+	u64 *leaf = __slpt_leaf(pt, gpa, NULL);
 
-	if (!leaf || !(*leaf & mm->fmt->write))
+	if (!leaf || !(*leaf & pt->fmt->write))
 		return false;
-	WRITE_ONCE(*leaf, *leaf & ~mm->fmt->write);
+	WRITE_ONCE(*leaf, *leaf & ~pt->fmt->write);
 	return true;
 }
 
 /**
- * __slpt_lookup() - the leaf entry of @gpa, or 0. Caller holds mm->lock.
- * @mm: the VM's memory
+ * __slpt_lookup() - the leaf entry of @gpa, or 0. Caller holds @pt's lock.
+ * @pt: the tables
  * @gpa: guest-physical address
  */
-u64 __slpt_lookup(struct vmem_mm *mm, gpa_t gpa)
+u64 __slpt_lookup(struct slpt *pt, gpa_t gpa)
 {
-	u64 *leaf = __slpt_leaf(mm, gpa, NULL);
+	u64 *leaf = __slpt_leaf(pt, gpa, NULL);
 
 	return leaf ? *leaf : 0;
 }

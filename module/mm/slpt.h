@@ -9,6 +9,10 @@
 #ifndef VMEM_SLPT_H
 #define VMEM_SLPT_H
 
+#include <linux/atomic.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+
 #include "../types.h"
 
 /**
@@ -43,18 +47,34 @@ struct slpt_cache {
 	struct page *pages[SLPT_CACHE_PAGES];
 };
 
-struct vmem_mm;
+/**
+ * struct slpt - the second-level tables of one VM.
+ * @fmt:	the backend's entry format.
+ * @root:	top-level table; its page never changes while the VM lives.
+ * @pages:	table pages, including the root (charged to the VM).
+ */
+struct slpt {
+	const struct slpt_format *fmt;
+	struct page *root;
+	atomic64_t pages;
+};
 
-int slpt_init(struct vmem_mm *mm, const struct slpt_format *fmt);
-void slpt_destroy(struct vmem_mm *mm);
+/* The address the hardware is given (nCR3, or the EPTP's table address). */
+static inline hpa_t slpt_root_pa(const struct slpt *pt)
+{
+	return page_to_phys(pt->root);
+}
+
+int slpt_init(struct slpt *pt, const struct slpt_format *fmt);
+void slpt_destroy(struct slpt *pt);
 int slpt_cache_topup(struct slpt_cache *cache);
 void slpt_cache_free(struct slpt_cache *cache);
-void __slpt_map(struct vmem_mm *mm, gpa_t gpa, mpn_t mpn, bool writable,
+void __slpt_map(struct slpt *pt, gpa_t gpa, mpn_t mpn, bool writable,
 		struct slpt_cache *cache);
-bool __slpt_unmap(struct vmem_mm *mm, gpa_t gpa);
-bool __slpt_wrprotect(struct vmem_mm *mm, gpa_t gpa);
-u64 __slpt_lookup(struct vmem_mm *mm, gpa_t gpa);
-void __slpt_detach_all(struct vmem_mm *mm, u64 *saved);
-void slpt_free_detached(struct vmem_mm *mm, const u64 *saved);
+bool __slpt_unmap(struct slpt *pt, gpa_t gpa);
+bool __slpt_wrprotect(struct slpt *pt, gpa_t gpa);
+u64 __slpt_lookup(struct slpt *pt, gpa_t gpa);
+void __slpt_detach_all(struct slpt *pt, u64 *saved);
+void slpt_free_detached(struct slpt *pt, const u64 *saved);
 
 #endif /* VMEM_SLPT_H */

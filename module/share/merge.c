@@ -18,14 +18,14 @@
  * All-zero pages map the kernel's zero page. Equal hashes with different
  * contents are counted as collisions and never shared. A guest write to a
  * frozen page, or a host-side access holding a reference, makes the merge
- * give up (see mm/merge.c). Scanner kthread context; may sleep.
+ * give up (see mm/freeze.c). A change of the VM's salt while a merge is
+ * under way makes it give up too. Scanner kthread context; may sleep.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/xxhash.h>
 
-#include "../vmem.h"
 #include "share_internal.h"
 
 /**
@@ -61,8 +61,8 @@ static bool share_pages_equal(struct page *a, struct page *b)
 }
 
 /* Merge a frozen, flushed page into a frame pinned by the caller. */
-static void share_into_frame(struct vmem_vm *vm, ppn_t ppn, struct page *page,
-			     struct share_frame *frame)
+static void share_into_frame(struct vmem_share_vm *sv, ppn_t ppn,
+			     struct page *page, struct shared_frame *frame)
 {
 	bool zero;
 
@@ -72,115 +72,120 @@ static void share_into_frame(struct vmem_vm *vm, ppn_t ppn, struct page *page,
 			atomic64_inc(&share_stats.collisions);
 		goto give_up;
 	}
-	if (!vmem_mm_share(vm, ppn, page, frame))
+	/* Only new sharing follows a salt change. */
+	if (READ_ONCE(sv->salt) != frame->salt ||
+	    !vmem_mm_share(sv->mm, ppn, page, frame))
 		goto give_up;
-	vmem_flush_vm(vm);	/* nobody may still read the old copy */
+	vmem_mm_flush(sv->mm);	/* nobody may still read the old copy */
 	vmem_mm_release_frozen(page);
 	return;
 give_up:
-	vmem_mm_thaw(vm, ppn, page);
-	share_frame_put(frame);
+	vmem_mm_thaw(sv->mm, ppn, page);
+	frame_put(frame);
 }
 
 /*
- * The candidate (@vm, @ppn) hashed like the hinted page (@hvm, @hppn).
+ * The candidate (@sv, @ppn) hashed like the hinted page (@hsv, @hppn).
  * Freeze both, check that the hinted page still has that hash (else the
  * hint is stale), compare the two whole pages, and only then make the
  * hinted page a frame and the candidate its second sharer.
  */
-static void share_with_hinted(struct vmem_vm *vm, ppn_t ppn,
-			      struct vmem_vm *hvm, ppn_t hppn, u64 hash,
+static void share_with_hinted(struct vmem_share_vm *sv, ppn_t ppn,
+			      struct vmem_share_vm *hsv, ppn_t hppn, u64 hash,
 			      u64 salt)
 {
-	struct share_frame *frame;
+	struct shared_frame *frame;
 	struct page *hpage, *page;
 	bool zero;
 
-	hpage = vmem_mm_freeze(hvm, hppn);
+	hpage = vmem_mm_freeze(hsv->mm, hppn);
 	if (!hpage) {
 		atomic64_inc(&share_stats.stale_hints);
-		share_hint_add(vm, ppn, hash);
+		share_hint_add(sv, ppn, hash);
 		return;
 	}
-	vmem_flush_vm(hvm);
+	vmem_mm_flush(hsv->mm);
 	if (share_hash_page(hpage, &zero) != hash) {
 		atomic64_inc(&share_stats.stale_hints);
-		vmem_mm_thaw(hvm, hppn, hpage);
-		share_hint_add(vm, ppn, hash);
+		vmem_mm_thaw(hsv->mm, hppn, hpage);
+		share_hint_add(sv, ppn, hash);
 		return;
 	}
-	page = vmem_mm_freeze(vm, ppn);
+	page = vmem_mm_freeze(sv->mm, ppn);
 	if (!page) {
-		vmem_mm_thaw(hvm, hppn, hpage);
+		vmem_mm_thaw(hsv->mm, hppn, hpage);
 		return;
 	}
-	vmem_flush_vm(vm);
+	vmem_mm_flush(sv->mm);
 	if (!share_pages_equal(page, hpage)) {
 		if (share_hash_page(page, &zero) == hash)
 			atomic64_inc(&share_stats.collisions);
 		goto give_up;
 	}
-	frame = share_frame_alloc();
+	frame = frame_alloc();
 	if (!frame)
 		goto give_up;
-	if (!vmem_mm_promote(hvm, hppn, hpage, frame, hash, salt)) {
-		share_frame_free(frame);
+	/* Both salts must still be the one the pages were hashed with. */
+	if (READ_ONCE(hsv->salt) != salt ||
+	    !vmem_mm_promote(hsv->mm, hppn, hpage, frame, hash, salt)) {
+		frame_free(frame);
 		goto give_up;
 	}
-	share_into_frame(vm, ppn, page, frame);
+	share_insert_frame(frame);	/* under our pin, see share_find_frame() */
+	share_into_frame(sv, ppn, page, frame);
 	return;
 give_up:
-	vmem_mm_thaw(vm, ppn, page);
-	vmem_mm_thaw(hvm, hppn, hpage);
-	share_hint_add(vm, ppn, hash);
+	vmem_mm_thaw(sv->mm, ppn, page);
+	vmem_mm_thaw(hsv->mm, hppn, hpage);
+	share_hint_add(sv, ppn, hash);
 }
 
-static void share_zero_page(struct vmem_vm *vm, ppn_t ppn)
+static void share_zero_page(struct vmem_share_vm *sv, ppn_t ppn)
 {
-	struct page *page = vmem_mm_freeze(vm, ppn);
+	struct page *page = vmem_mm_freeze(sv->mm, ppn);
 	bool zero;
 
 	if (!page)
 		return;
-	vmem_flush_vm(vm);
+	vmem_mm_flush(sv->mm);
 	share_hash_page(page, &zero);
-	if (!zero || !vmem_mm_zero(vm, ppn, page)) {
-		vmem_mm_thaw(vm, ppn, page);
+	if (!zero || !vmem_mm_zero(sv->mm, ppn, page)) {
+		vmem_mm_thaw(sv->mm, ppn, page);
 		return;
 	}
-	vmem_flush_vm(vm);
+	vmem_mm_flush(sv->mm);
 	vmem_mm_release_frozen(page);
 }
 
-static void share_freeze_and_merge(struct vmem_vm *vm, ppn_t ppn,
-				   struct share_frame *frame)
+static void share_freeze_and_merge(struct vmem_share_vm *sv, ppn_t ppn,
+				   struct shared_frame *frame)
 {
-	struct page *page = vmem_mm_freeze(vm, ppn);
+	struct page *page = vmem_mm_freeze(sv->mm, ppn);
 
 	if (!page) {
-		share_frame_put(frame);
+		frame_put(frame);
 		return;
 	}
-	vmem_flush_vm(vm);
-	share_into_frame(vm, ppn, page, frame);
+	vmem_mm_flush(sv->mm);
+	share_into_frame(sv, ppn, page, frame);
 }
 
 /**
  * share_scan_page() - examine one guest page (see DOC above).
- * @vm: the VM (kept alive by the scanner's mark, see scan.c)
+ * @sv: the VM (kept alive by the scanner's mark, see scan.c)
  * @ppn: the page
  *
  * Return: true if the page was private (and so was examined).
  */
-bool share_scan_page(struct vmem_vm *vm, ppn_t ppn)
+bool share_scan_page(struct vmem_share_vm *sv, ppn_t ppn)
 {
-	u64 salt = READ_ONCE(vm->salt), hash, hppn;
-	struct share_frame *frame;
-	struct vmem_vm *hvm;
+	u64 salt = READ_ONCE(sv->salt), hash, hppn;
+	struct vmem_share_vm *hsv;
+	struct shared_frame *frame;
 	struct page *page;
 	bool zero;
 
-	page = vmem_mm_peek(vm, ppn);
+	page = vmem_mm_peek(sv->mm, ppn);
 	if (!page)
 		return false;
 	hash = share_hash_page(page, &zero);
@@ -188,32 +193,28 @@ bool share_scan_page(struct vmem_vm *vm, ppn_t ppn)
 	atomic64_inc(&share_stats.scanned);
 
 	if (zero && READ_ONCE(share_zero_across_salts)) {
-		share_zero_page(vm, ppn);
+		share_zero_page(sv, ppn);
 		return true;
 	}
 
-	spin_lock(&share_lock);
-	frame = __share_find_frame(hash, salt);
-	if (frame)
-		share_frame_pin(frame);
-	spin_unlock(&share_lock);
+	frame = share_find_frame(hash, salt);
 	if (frame) {
-		share_freeze_and_merge(vm, ppn, frame);
+		share_freeze_and_merge(sv, ppn, frame);
 		return true;
 	}
 
-	if (!share_hint_take(hash, salt, vm, &hvm, &hppn)) {
-		share_hint_add(vm, ppn, hash);
+	if (!share_hint_take(hash, salt, sv, &hsv, &hppn)) {
+		share_hint_add(sv, ppn, hash);
 		return true;
 	}
-	if (hvm == vm && hppn == ppn) {
+	if (hsv == sv && hppn == ppn) {
 		/* Our own hint: the page is unchanged, nothing to pair with. */
-		share_hint_add(vm, ppn, hash);
+		share_hint_add(sv, ppn, hash);
 		return true;
 	}
 	atomic64_inc(&share_stats.hint_hits);
-	share_with_hinted(vm, ppn, hvm, hppn, hash, salt);
-	if (hvm != vm)
-		share_vm_unpin(hvm);
+	share_with_hinted(sv, ppn, hsv, hppn, hash, salt);
+	if (hsv != sv)
+		share_vm_unpin(hsv);
 	return true;
 }

@@ -26,7 +26,6 @@
 #include <linux/sched.h>
 #include <linux/wait.h>
 
-#include "../vmem.h"
 #include "share_internal.h"
 
 #define SHARE_TICK_MS	20
@@ -59,12 +58,12 @@ void share_wake(void)
 	wake_up_interruptible(&share_wq);
 }
 
-static bool share_vm_busy(struct vmem_vm *vm)
+static bool share_vm_busy(struct vmem_share_vm *sv)
 {
 	bool busy;
 
 	spin_lock(&share_vms_lock);
-	busy = vm->share.scanning || vm->share.pinned;
+	busy = sv->scanning || sv->pinned;
 	spin_unlock(&share_vms_lock);
 	return busy;
 }
@@ -72,43 +71,45 @@ static bool share_vm_busy(struct vmem_vm *vm)
 /**
  * share_vm_pin() - keep a VM from being torn down while the scanner works
  * with one of its hinted pages. Any context up to share_lock.
- * @vm: the VM of a hint
+ * @sv: the VM of a hint
  *
  * Return: false if the VM is already being torn down (unlisted).
  */
-bool share_vm_pin(struct vmem_vm *vm)
+bool share_vm_pin(struct vmem_share_vm *sv)
 {
 	bool listed;
 
 	spin_lock(&share_vms_lock);
-	listed = !list_empty(&vm->share.node);
+	listed = !list_empty(&sv->node);
 	if (listed)
-		vm->share.pinned = true;
+		sv->pinned = true;
 	spin_unlock(&share_vms_lock);
 	return listed;
 }
 
 /**
  * share_vm_unpin() - undo share_vm_pin().
- * @vm: the VM
+ * @sv: the VM
  */
-void share_vm_unpin(struct vmem_vm *vm)
+void share_vm_unpin(struct vmem_share_vm *sv)
 {
 	spin_lock(&share_vms_lock);
-	vm->share.pinned = false;
+	sv->pinned = false;
 	spin_unlock(&share_vms_lock);
 	wake_up_all(&share_done_wq);
 }
 
 /**
  * share_vm_add() - let the scanner visit a new VM.
- * @vm: a fully constructed VM
+ * @sv: the VM's part in sharing, its salt set
+ * @mm: the VM's memory, fully constructed
  */
-void share_vm_add(struct vmem_vm *vm)
+void share_vm_add(struct vmem_share_vm *sv, struct vmem_mm *mm)
 {
-	xa_init(&vm->share.hints);
+	sv->mm = mm;
+	xa_init(&sv->hints);
 	spin_lock(&share_vms_lock);
-	list_add_tail(&vm->share.node, &share_vms);
+	list_add_tail(&sv->node, &share_vms);
 	spin_unlock(&share_vms_lock);
 	share_wake();
 }
@@ -116,62 +117,62 @@ void share_vm_add(struct vmem_vm *vm)
 /**
  * share_vm_remove() - a VM is being destroyed: stop visiting it and drop
  * its hints. Its frames are released with its pmap.
- * @vm: the VM, whose last reference is gone
+ * @sv: the VM, whose last reference is gone
  */
-void share_vm_remove(struct vmem_vm *vm)
+void share_vm_remove(struct vmem_share_vm *sv)
 {
 	spin_lock(&share_vms_lock);
-	list_del_init(&vm->share.node);
+	list_del_init(&sv->node);
 	spin_unlock(&share_vms_lock);
-	wait_event(share_done_wq, !share_vm_busy(vm));
-	share_vm_forget_hints(vm);
+	wait_event(share_done_wq, !share_vm_busy(sv));
+	share_vm_forget_hints(sv);
 }
 
 /* The next VM in round-robin order, marked as being scanned, or NULL. */
-static struct vmem_vm *share_next_vm(void)
+static struct vmem_share_vm *share_next_vm(void)
 {
-	struct vmem_vm *vm = NULL, *v;
+	struct vmem_share_vm *sv = NULL, *v;
 
 	spin_lock(&share_vms_lock);
-	list_for_each_entry(v, &share_vms, share.node) {
-		if (v->share.budget) {
-			vm = v;
+	list_for_each_entry(v, &share_vms, node) {
+		if (v->budget) {
+			sv = v;
 			break;
 		}
 	}
-	if (vm) {
-		vm->share.scanning = true;
+	if (sv) {
+		sv->scanning = true;
 		/* Rotate so that the next tick starts with someone else. */
-		list_move_tail(&vm->share.node, &share_vms);
+		list_move_tail(&sv->node, &share_vms);
 	}
 	spin_unlock(&share_vms_lock);
-	return vm;
+	return sv;
 }
 
-static void share_vm_done(struct vmem_vm *vm)
+static void share_vm_done(struct vmem_share_vm *sv)
 {
 	spin_lock(&share_vms_lock);
-	vm->share.scanning = false;
+	sv->scanning = false;
 	spin_unlock(&share_vms_lock);
 	wake_up_all(&share_done_wq);
 }
 
-static void share_scan_vm(struct vmem_vm *vm, u64 n, u64 *examined)
+static void share_scan_vm(struct vmem_share_vm *sv, u64 n, u64 *examined)
 {
 	u64 i, held;
 
 	for (i = 0; i < n; i++) {
-		ppn_t ppn = vmem_mm_random_ppn(&vm->mm);
+		ppn_t ppn = vmem_mm_random_ppn(sv->mm);
 
 		if (ppn == U64_MAX)
 			break;
-		if (share_scan_page(vm, ppn))
+		if (share_scan_page(sv, ppn))
 			(*examined)++;
 		/* One full scan's worth: as many pages as the VM holds. */
-		held = atomic64_read(&vm->mm.allocated) +
-		       atomic64_read(&vm->mm.shared);
-		if (++vm->share.scanned >= held && held) {
-			vm->share.scanned = 0;
+		held = atomic64_read(&sv->mm->allocated) +
+		       atomic64_read(&sv->mm->shared);
+		if (++sv->scanned >= held && held) {
+			sv->scanned = 0;
 			atomic64_inc(&share_stats.full_scans);
 		}
 		cond_resched();
@@ -183,20 +184,20 @@ static u64 share_tick(void)
 {
 	u64 global = max(1U, READ_ONCE(share_scan_rate) * SHARE_TICK_MS / 1000);
 	u64 per_vm = max(1U, READ_ONCE(share_vm_scan_rate) * SHARE_TICK_MS / 1000);
+	struct vmem_share_vm *sv;
 	u64 examined = 0, n;
-	struct vmem_vm *vm;
 
 	spin_lock(&share_vms_lock);
-	list_for_each_entry(vm, &share_vms, share.node)
-		vm->share.budget = per_vm;
+	list_for_each_entry(sv, &share_vms, node)
+		sv->budget = per_vm;
 	spin_unlock(&share_vms_lock);
 
-	while (global && (vm = share_next_vm())) {
-		n = min(global, vm->share.budget);
-		vm->share.budget = 0;
+	while (global && (sv = share_next_vm())) {
+		n = min(global, sv->budget);
+		sv->budget = 0;
 		global -= n;
-		share_scan_vm(vm, n, &examined);
-		share_vm_done(vm);
+		share_scan_vm(sv, n, &examined);
+		share_vm_done(sv);
 	}
 	return examined;
 }

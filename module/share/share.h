@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Content-based page sharing (paper §4; DESIGN §5): frames, hints, the
- * scanner and its knobs and counters.
+ * Content-based page sharing (paper §4; docs/design.md, "Page sharing"):
+ * the table of frames and hints, the scanner, its knobs and counters. It
+ * sits above module/mm and below the core: it reaches a VM only through
+ * its struct vmem_share_vm (the VM's memory and salt), and changes pages
+ * only through mm's transitions (mm/freeze.c) and frames (mm/frame.h).
  *
- * Lock order: mm->lock -> share_lock -> share_vms_lock (spinlocks; the last
- * guards the scanner's list of VMs and their marks).
+ * Locks (spinlocks): share_lock (the hints and the table's hint side) ->
+ * share_vms_lock (the scanner's list of VMs and their marks). The frame
+ * side of the table is guarded by mm's frame_lock, which nests inside
+ * mm->lock and is never held together with share_lock.
  */
 #ifndef VMEM_SHARE_H
 #define VMEM_SHARE_H
@@ -13,28 +18,7 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
-#include "../types.h"
-
-struct vmem_vm;
-struct page;
-
-/**
- * struct share_frame - a machine page that guest pages with equal content
- * map read-only (copy on write).
- * @node:	in the global table, by (@hash, @salt).
- * @hash:	content hash (xxh64, possibly masked by debug_hash_bits).
- * @salt:	only VMs with this salt map the frame.
- * @page:	the machine page; page->private points back here.
- * @refs:	pmap entries mapping the frame, plus scanner pins. A u64 under
- *		share_lock: it cannot wrap before the machine runs out of pages.
- */
-struct share_frame {
-	struct hlist_node node;
-	u64 hash;
-	u64 salt;
-	struct page *page;
-	u64 refs;
-};
+#include "../mm/mm.h"
 
 /**
  * struct share_hint - a private page seen once, whose content may be
@@ -42,19 +26,24 @@ struct share_frame {
  * @node:	in the global table, by (@hash, @salt).
  * @hash:	content hash when hinted.
  * @salt:	the VM's salt then.
- * @vm:		the VM (no reference: hints die with their VM).
+ * @sv:		the VM (no reference: hints die with their VM).
  * @ppn:	the guest page.
  */
 struct share_hint {
 	struct hlist_node node;
 	u64 hash;
 	u64 salt;
-	struct vmem_vm *vm;
+	struct vmem_share_vm *sv;
 	ppn_t ppn;
 };
 
 /**
- * struct vmem_share_vm - a VM's part in sharing.
+ * struct vmem_share_vm - a VM's part in sharing, embedded in its VM.
+ * @mm:		the VM's memory (set by share_vm_add()).
+ * @salt:	sharing salt: only VMs with equal salts share pages (zero
+ *		pages may cross salts, see share_zero_across_salts). Written
+ *		by the core (VM creation, sysfs) with WRITE_ONCE, read with
+ *		READ_ONCE; only new sharing follows a change.
  * @node:	in the scanner's VM list (share_vms_lock).
  * @hints:	its hints by PPN (share_lock), at most one per page.
  * @scanned:	pages examined since the last full-scan equivalent.
@@ -66,6 +55,8 @@ struct share_hint {
  *		last fd frees everything at once.
  */
 struct vmem_share_vm {
+	struct vmem_mm *mm;
+	u64 salt;
 	struct list_head node;
 	struct xarray hints;
 	u64 scanned;
@@ -76,24 +67,17 @@ struct vmem_share_vm {
 
 int share_init(void);
 void share_exit(void);
-void share_vm_add(struct vmem_vm *vm);
-void share_vm_remove(struct vmem_vm *vm);
-void share_frame_put(struct share_frame *frame);
-void share_frame_pin(struct share_frame *frame);
-void share_frame_publish(struct share_frame *frame, struct page *page,
-			 u64 hash, u64 salt);
-bool share_frame_make_private(struct share_frame *frame);
-struct share_frame *share_page_frame(struct page *page);
+void share_vm_add(struct vmem_share_vm *sv, struct vmem_mm *mm);
+void share_vm_remove(struct vmem_share_vm *sv);
 
-/* Counters, module wide (sysfs /sys/kernel/vmem/share/). */
+/*
+ * The scanner's counters, module wide (sysfs /sys/kernel/vmem/share/,
+ * beside mm_stats' page-state counters).
+ */
 struct share_stats {
-	atomic64_t frames;		/* pages_shared */
-	atomic64_t sharing;		/* pages_sharing */
-	atomic64_t zero;		/* zero_pages */
 	atomic64_t hints;
 	atomic64_t scanned;
 	atomic64_t full_scans;
-	atomic64_t cow_breaks;
 	atomic64_t hint_hits;
 	atomic64_t stale_hints;
 	atomic64_t collisions;		/* equal hash, different content */

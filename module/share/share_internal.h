@@ -10,24 +10,21 @@
 extern spinlock_t share_lock;
 
 /* table.c */
-struct share_frame *__share_find_frame(u64 hash, u64 salt);
-struct share_frame *share_frame_alloc(void);
-void share_frame_free(struct share_frame *frame);
-void __share_frame_insert(struct share_frame *frame, struct page *page,
-			  u64 hash, u64 salt, u64 refs);
-bool share_hint_take(u64 hash, u64 salt, struct vmem_vm *self,
-		     struct vmem_vm **vm, ppn_t *ppn);
-void share_hint_add(struct vmem_vm *vm, ppn_t ppn, u64 hash);
-void share_vm_forget_hints(struct vmem_vm *vm);
+struct shared_frame *share_find_frame(u64 hash, u64 salt);
+void share_insert_frame(struct shared_frame *frame);
+bool share_hint_take(u64 hash, u64 salt, struct vmem_share_vm *self,
+		     struct vmem_share_vm **sv, ppn_t *ppn);
+void share_hint_add(struct vmem_share_vm *sv, ppn_t ppn, u64 hash);
+void share_vm_forget_hints(struct vmem_share_vm *sv);
 int share_table_init(void);
 void share_table_exit(void);
 
 /* scan.c */
-bool share_vm_pin(struct vmem_vm *vm);
-void share_vm_unpin(struct vmem_vm *vm);
+bool share_vm_pin(struct vmem_share_vm *sv);
+void share_vm_unpin(struct vmem_share_vm *sv);
 
 /* merge.c */
-bool share_scan_page(struct vmem_vm *vm, ppn_t ppn);
+bool share_scan_page(struct vmem_share_vm *sv, ppn_t ppn);
 u64 share_hash_page(struct page *page, bool *zero);
 
 #endif /* VMEM_SHARE_INTERNAL_H */

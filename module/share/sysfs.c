@@ -9,34 +9,34 @@
 
 #include "share_internal.h"
 
-#define SHARE_COUNTER(name, field)					\
+/* Page-state counters are module/mm's, the scanner's are share_stats. */
+#define SHARE_COUNTER(name, counter)					\
 static ssize_t name##_show(struct kobject *k, struct kobj_attribute *a,\
 			   char *buf)					\
 {									\
-	return sysfs_emit(buf, "%lld\n",				\
-			  atomic64_read(&share_stats.field));		\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
 }									\
 static struct kobj_attribute share_attr_##name = __ATTR_RO(name)
 
-SHARE_COUNTER(pages_shared, frames);
-SHARE_COUNTER(pages_sharing, sharing);
-SHARE_COUNTER(zero_pages, zero);
-SHARE_COUNTER(hints, hints);
-SHARE_COUNTER(pages_scanned, scanned);
-SHARE_COUNTER(full_scans, full_scans);
-SHARE_COUNTER(cow_breaks, cow_breaks);
-SHARE_COUNTER(hint_hits, hint_hits);
-SHARE_COUNTER(stale_hints, stale_hints);
-SHARE_COUNTER(collisions, collisions);
+SHARE_COUNTER(pages_shared, mm_stats.frames);
+SHARE_COUNTER(pages_sharing, mm_stats.sharing);
+SHARE_COUNTER(zero_pages, mm_stats.zero);
+SHARE_COUNTER(hints, share_stats.hints);
+SHARE_COUNTER(pages_scanned, share_stats.scanned);
+SHARE_COUNTER(full_scans, share_stats.full_scans);
+SHARE_COUNTER(cow_breaks, mm_stats.cow_breaks);
+SHARE_COUNTER(hint_hits, share_stats.hint_hits);
+SHARE_COUNTER(stale_hints, share_stats.stale_hints);
+SHARE_COUNTER(collisions, share_stats.collisions);
 
 /* Machine memory not spent thanks to sharing: every sharer beyond a
  * frame's first, and every zero page. */
 static ssize_t bytes_saved_show(struct kobject *k, struct kobj_attribute *a,
 				char *buf)
 {
-	s64 pages = atomic64_read(&share_stats.sharing) -
-		    atomic64_read(&share_stats.frames) +
-		    atomic64_read(&share_stats.zero);
+	s64 pages = atomic64_read(&mm_stats.sharing) -
+		    atomic64_read(&mm_stats.frames) +
+		    atomic64_read(&mm_stats.zero);
 
 	return sysfs_emit(buf, "%lld\n", max_t(s64, pages, 0) * PAGE_SIZE);
 }

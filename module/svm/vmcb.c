@@ -115,7 +115,7 @@ void svm_vmcb_reset(struct vmem_vcpu *vcpu)
 	c->iopm_base_pa = page_to_phys(svm_iopm);
 	c->msrpm_base_pa = page_to_phys(svm_msrpm);
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = page_to_phys(vcpu->vm->mm.root);
+	c->nested_cr3 = slpt_root_pa(&vcpu->vm->mm.slpt);
 	/* Physical interrupts follow the host's IF, not the guest's. */
 	c->int_ctl = V_INTR_MASKING_MASK;
 

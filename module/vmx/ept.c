@@ -71,7 +71,7 @@ int ept_check_caps(u64 ept_vpid, const char **why)
  */
 u64 ept_pointer(struct vmem_vm *vm)
 {
-	return page_to_phys(vm->mm.root) | vmx_caps.eptp_flags;
+	return slpt_root_pa(&vm->mm.slpt) | vmx_caps.eptp_flags;
 }
 
 /**

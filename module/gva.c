@@ -2,13 +2,14 @@
 /*
  * Guest-virtual to guest-physical translation, for the rare cases where the
  * host must follow the guest's own page tables: fetching an instruction to
- * emulate, and string port I/O. Reads the guest's tables through the pmap.
+ * emulate, and string port I/O. Reads the guest's tables through module/mm
+ * (vmem_mm_read(): a read never populates a page).
  * Supports paging off, 32-bit (with PSE), PAE and 4-level long mode (Intel
  * SDM vol. 3, chapter 4; AMD APM vol. 2, chapter 5). Process context.
  */
 #include <linux/mm.h>
 
-#include "../emulate.h"
+#include "emulate.h"
 
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)
@@ -17,7 +18,7 @@
 static int gva_read_pte(struct vmem_vcpu *vcpu, gpa_t gpa, u64 *pte, int size)
 {
 	*pte = 0;
-	return vmem_mm_read(vcpu->vm, gpa, pte, size, false);
+	return vmem_mm_read(&vcpu->vm->mm, gpa, pte, size, false);
 }
 
 /**
@@ -96,8 +97,10 @@ static int gva_copy(struct vmem_vcpu *vcpu, gva_t gva, void *buf, size_t len,
 		int r = vcpu_gva_to_gpa(vcpu, gva, &gpa);
 
 		if (!r)
-			r = write ? vmem_mm_write(vcpu->vm, gpa, buf, n, false) :
-				    vmem_mm_read(vcpu->vm, gpa, buf, n, false);
+			r = write ? vmem_mm_write(&vcpu->vm->mm, gpa, buf, n,
+						  false) :
+				    vmem_mm_read(&vcpu->vm->mm, gpa, buf, n,
+						 false);
 		if (r)
 			return r;
 		gva += n;

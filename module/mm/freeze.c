@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The pmap transitions of page sharing (paper §4.2), as the scanner in
- * module/share/ drives them:
+ * module/share/ drives them (docs/design.md, "Page states"):
  *
  *   peek    a referenced private page, to hash it without stopping anyone;
  *   freeze  mark the entry PMAP_WP and write-protect it; after the caller's
- *           vmem_flush_vm() no vCPU can change the page without a fault,
+ *           vmem_mm_flush() no vCPU can change the page without a fault,
  *           and a fault (or a host writer's reference) unfreezes it;
  *   share   a still-frozen private page becomes a reference to a frame
  *           whose content the caller compared equal;
@@ -18,20 +18,17 @@
  */
 #include <linux/mm.h>
 
-#include "../vmem.h"
-#include "../share/share.h"
 #include "mm.h"
 #include "pmap.h"
 #include "pool.h"
 
 /*
- * A referenced private page of @vm that nobody has frozen; with @freeze,
+ * A referenced private page of @mm that nobody has frozen; with @freeze,
  * also freeze it, unless someone else holds a reference (a host-side read
  * or write of guest memory in progress).
  */
-static struct page *mm_take_private(struct vmem_vm *vm, ppn_t ppn, bool freeze)
+static struct page *mm_take_private(struct vmem_mm *mm, ppn_t ppn, bool freeze)
 {
-	struct vmem_mm *mm = &vm->mm;
 	struct page *page = NULL;
 	u64 *e;
 
@@ -44,7 +41,7 @@ static struct page *mm_take_private(struct vmem_vm *vm, ppn_t ppn, bool freeze)
 		} else {
 			if (freeze) {
 				*e |= PMAP_WP;
-				__slpt_wrprotect(mm, (gpa_t)ppn << PAGE_SHIFT);
+				__slpt_wrprotect(&mm->slpt, (gpa_t)ppn << PAGE_SHIFT);
 			}
 			get_page(page);
 		}
@@ -54,28 +51,28 @@ static struct page *mm_take_private(struct vmem_vm *vm, ppn_t ppn, bool freeze)
 }
 
 /**
- * vmem_mm_peek() - a private page of @vm to look at, with a reference.
- * @vm: the VM
+ * vmem_mm_peek() - a private page of @mm to look at, with a reference.
+ * @mm: the VM's memory
  * @ppn: the page
  *
  * Return: the page, or NULL if @ppn is not a private page now.
  */
-struct page *vmem_mm_peek(struct vmem_vm *vm, ppn_t ppn)
+struct page *vmem_mm_peek(struct vmem_mm *mm, ppn_t ppn)
 {
-	return mm_take_private(vm, ppn, false);
+	return mm_take_private(mm, ppn, false);
 }
 
 /**
  * vmem_mm_freeze() - write-protect a private page so its content can be
  * trusted after the caller flushes the VM.
- * @vm: the VM
+ * @mm: the VM's memory
  * @ppn: the page
  *
  * Return: the page with a reference, or NULL.
  */
-struct page *vmem_mm_freeze(struct vmem_vm *vm, ppn_t ppn)
+struct page *vmem_mm_freeze(struct vmem_mm *mm, ppn_t ppn)
 {
-	return mm_take_private(vm, ppn, true);
+	return mm_take_private(mm, ppn, true);
 }
 
 /*
@@ -94,13 +91,12 @@ static u64 *__mm_frozen_entry(struct vmem_mm *mm, ppn_t ppn, struct page *page)
 
 /**
  * vmem_mm_thaw() - give up on a frozen page; writes fault it writable again.
- * @vm: the VM
+ * @mm: the VM's memory
  * @ppn: the page
  * @page: from vmem_mm_freeze(); its reference is dropped
  */
-void vmem_mm_thaw(struct vmem_vm *vm, ppn_t ppn, struct page *page)
+void vmem_mm_thaw(struct vmem_mm *mm, ppn_t ppn, struct page *page)
 {
-	struct vmem_mm *mm = &vm->mm;
 	u64 *e;
 
 	spin_lock(&mm->lock);
@@ -114,33 +110,30 @@ void vmem_mm_thaw(struct vmem_vm *vm, ppn_t ppn, struct page *page)
 
 /**
  * vmem_mm_share() - replace a frozen private page by a reference to @frame.
- * @vm: the VM
+ * @mm: the VM's memory
  * @ppn: the page
  * @page: from vmem_mm_freeze(), content equal to the frame's
  * @frame: a frame pinned by the caller; on success the pin becomes the
  *	   pmap's reference
  *
- * On success the caller must vmem_flush_vm() and then
+ * On success the caller must vmem_mm_flush() and then
  * vmem_mm_release_frozen(@page). Return: true on success; on failure
  * nothing changed (the caller thaws and unpins).
  */
-bool vmem_mm_share(struct vmem_vm *vm, ppn_t ppn, struct page *page,
-		   struct share_frame *frame)
+bool vmem_mm_share(struct vmem_mm *mm, ppn_t ppn, struct page *page,
+		   struct shared_frame *frame)
 {
-	struct vmem_mm *mm = &vm->mm;
 	u64 *e;
 
 	spin_lock(&mm->lock);
 	e = __mm_frozen_entry(mm, ppn, page);
-	if (e && READ_ONCE(vm->salt) != frame->salt)
-		e = NULL;	/* the salt changed meanwhile */
 	if (e) {
 		*e = pmap_make(PMAP_SHARED, page_to_pfn(frame->page));
 		/* The guest re-faults and maps the frame read-only. */
-		__slpt_unmap(mm, (gpa_t)ppn << PAGE_SHIFT);
+		__slpt_unmap(&mm->slpt, (gpa_t)ppn << PAGE_SHIFT);
 		atomic64_dec(&mm->allocated);
 		atomic64_inc(&mm->shared);
-		atomic64_inc(&share_stats.sharing);
+		atomic64_inc(&mm_stats.sharing);
 	}
 	spin_unlock(&mm->lock);
 	return e;
@@ -148,26 +141,25 @@ bool vmem_mm_share(struct vmem_vm *vm, ppn_t ppn, struct page *page,
 
 /**
  * vmem_mm_zero() - replace a frozen all-zero page by the zero page.
- * @vm: the VM
+ * @mm: the VM's memory
  * @ppn: the page
  * @page: from vmem_mm_freeze(), verified all zero after the flush
  *
  * As for vmem_mm_share(), the caller flushes and releases on success.
  * Return: true on success.
  */
-bool vmem_mm_zero(struct vmem_vm *vm, ppn_t ppn, struct page *page)
+bool vmem_mm_zero(struct vmem_mm *mm, ppn_t ppn, struct page *page)
 {
-	struct vmem_mm *mm = &vm->mm;
 	u64 *e;
 
 	spin_lock(&mm->lock);
 	e = __mm_frozen_entry(mm, ppn, page);
 	if (e) {
 		*e = pmap_make(PMAP_ZERO, 0);
-		__slpt_unmap(mm, (gpa_t)ppn << PAGE_SHIFT);
+		__slpt_unmap(&mm->slpt, (gpa_t)ppn << PAGE_SHIFT);
 		atomic64_dec(&mm->allocated);
 		atomic64_inc(&mm->zero);
-		atomic64_inc(&share_stats.zero);
+		atomic64_inc(&mm_stats.zero);
 	}
 	spin_unlock(&mm->lock);
 	return e;
@@ -187,34 +179,36 @@ void vmem_mm_release_frozen(struct page *page)
 /**
  * vmem_mm_promote() - a frozen private page becomes a new shared frame,
  * mapped read-only where it is.
- * @vm: the VM
+ * @mm: the VM's memory
  * @ppn: the page
  * @page: from vmem_mm_freeze(); its reference is dropped on success
- * @frame: from share_frame_alloc()
+ * @frame: from frame_alloc()
  * @hash: the content hash, recomputed after the freeze
- * @salt: the salt of the page it will be shared with; the VM must still
- *	  have it
+ * @salt: the sharing salt of the VMs that may map the frame
  *
  * The frame starts with two references: the pmap's and a pin for the
- * caller, who merges the matching page into it next. No flush is needed:
- * the machine page does not change. Return: true on success.
+ * caller, who enters it in the sharing table and merges the matching page
+ * into it next. No flush is needed: the machine page does not change.
+ * Return: true on success.
  */
-bool vmem_mm_promote(struct vmem_vm *vm, ppn_t ppn, struct page *page,
-		     struct share_frame *frame, u64 hash, u64 salt)
+bool vmem_mm_promote(struct vmem_mm *mm, ppn_t ppn, struct page *page,
+		     struct shared_frame *frame, u64 hash, u64 salt)
 {
-	struct vmem_mm *mm = &vm->mm;
 	u64 *e;
 
 	spin_lock(&mm->lock);
 	e = __mm_frozen_entry(mm, ppn, page);
-	if (e && READ_ONCE(vm->salt) != salt)
-		e = NULL;
 	if (e) {
 		*e = pmap_make(PMAP_SHARED, page_to_pfn(page));
 		atomic64_dec(&mm->allocated);
 		atomic64_inc(&mm->shared);
-		atomic64_inc(&share_stats.sharing);
-		share_frame_publish(frame, page, hash, salt);
+		atomic64_inc(&mm_stats.sharing);
+		frame->page = page;
+		frame->hash = hash;
+		frame->salt = salt;
+		frame->refs = 2;
+		set_page_private(page, (unsigned long)frame);
+		atomic64_inc(&mm_stats.frames);
 	}
 	spin_unlock(&mm->lock);
 	if (e)

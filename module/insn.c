@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The end of an exiting guest instruction (see insn.h). vCPU thread,
+ * process context, vcpu->mutex held.
+ */
+#include <asm/traps.h>
+
+#include "insn.h"
+
+/**
+ * vcpu_skip_insn() - the guest instruction completed; move past it.
+ * @vcpu: the vCPU
+ * @len: instruction length
+ *
+ * The only place that advances the guest's RIP.
+ */
+void vcpu_skip_insn(struct vmem_vcpu *vcpu, u32 len)
+{
+	vcpu->rip += len;
+}
+
+/** vcpu_inject_gp() - raise #GP(0) in the guest at the current RIP. */
+void vcpu_inject_gp(struct vmem_vcpu *vcpu)
+{
+	vmem_arch->inject_exception(vcpu, X86_TRAP_GP, true, 0);
+}
+
+/** vcpu_inject_ud() - raise #UD in the guest at the current RIP. */
+void vcpu_inject_ud(struct vmem_vcpu *vcpu)
+{
+	vmem_arch->inject_exception(vcpu, X86_TRAP_UD, false, 0);
+}
+
+/**
+ * vcpu_internal_error() - report an error the kernel cannot resolve to
+ * userspace (VMEM_EXIT_INTERNAL_ERROR).
+ * @vcpu: the vCPU
+ * @suberror: VMEM_INTERNAL_ERROR_*
+ * @ndata: number of words in @data (at most the run page's room is kept)
+ * @data: details, as the UAPI documents per suberror
+ *
+ * Return: 0, an exit handler's "return to userspace".
+ */
+int vcpu_internal_error(struct vmem_vcpu *vcpu, u32 suberror, u32 ndata,
+			const u64 *data)
+{
+	struct vmem_run *run = vcpu->run;
+	u32 i;
+
+	run->exit_reason = VMEM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
+	for (i = 0; i < run->internal.ndata; i++)
+		run->internal.data[i] = data[i];
+	return 0;
+}
