@@ -52,10 +52,11 @@ static long vmem_check_extension(unsigned long cap)
 static long vmem_dev_ioctl(struct file *filp, unsigned int cmd,
 			   unsigned long arg)
 {
+	/* No lock is held across the switch; each case takes its own. */
 	switch (cmd) {
 	case VMEM_GET_API_VERSION:
 		return arg ? -EINVAL : VMEM_API_VERSION;
-	case VMEM_CREATE_VM:
+	case VMEM_CREATE_VM:	/* pool_lock, hw_lock, vmem_lock, each alone */
 		return vmem_create_vm((struct vmem_vm_config __user *)arg);
 	case VMEM_CHECK_EXTENSION:
 		return vmem_check_extension(arg);

@@ -119,7 +119,7 @@ static bool vcpu_enter(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 
 	tlb_vcpu_exit(&vcpu->tlb);
 	local_irq_enable();
-	vcpu->exits++;
+	WRITE_ONCE(vcpu->exits, vcpu->exits + 1);
 	return true;
 }
 

@@ -66,7 +66,10 @@ static bool sregs_reserved_zero(const struct vmem_sregs *s)
 	return true;
 }
 
-/* Runs with vcpu->mutex held. */
+/*
+ * Runs with vcpu->mutex held (every case); the locks a case takes besides
+ * are noted on it.
+ */
 static long __vcpu_ioctl(struct vmem_vcpu *vcpu, unsigned int cmd,
 			 void __user *argp)
 {
@@ -75,26 +78,26 @@ static long __vcpu_ioctl(struct vmem_vcpu *vcpu, unsigned int cmd,
 	int r;
 
 	switch (cmd) {
-	case VMEM_RUN:
+	case VMEM_RUN:		/* mm->lock in faults; the flush, no lock */
 		return argp ? -EINVAL : vcpu_run(vcpu);
-	case VMEM_GET_REGS:
+	case VMEM_GET_REGS:	/* nothing more */
 		vcpu_get_regs(vcpu, &regs);
 		return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
-	case VMEM_SET_REGS:
+	case VMEM_SET_REGS:	/* nothing more */
 		if (copy_from_user(&regs, argp, sizeof(regs)))
 			return -EFAULT;
 		return vcpu_set_regs(vcpu, &regs);
-	case VMEM_GET_SREGS:
+	case VMEM_GET_SREGS:	/* nothing more */
 		vmem_arch->get_sregs(vcpu, &sregs);
 		return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
-	case VMEM_SET_SREGS:
+	case VMEM_SET_SREGS:	/* nothing more */
 		if (copy_from_user(&sregs, argp, sizeof(sregs)))
 			return -EFAULT;
 		if (!sregs_reserved_zero(&sregs))
 			return -EINVAL;
 		r = vmem_arch->set_sregs(vcpu, &sregs);
 		return r;
-	case VMEM_SET_CPUID:
+	case VMEM_SET_CPUID:	/* nothing more */
 		return vcpu_set_cpuid(vcpu, argp);
 	default:
 		return -ENOTTY;

@@ -171,16 +171,17 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	struct vmem_vm *vm = filp->private_data;
 	void __user *argp = (void __user *)arg;
 
+	/* No lock is held across the switch; each case takes its own. */
 	switch (cmd) {
-	case VMEM_CREATE_VCPU:
+	case VMEM_CREATE_VCPU:		/* vm->lock */
 		return vcpu_create(vm, arg);
-	case VMEM_READ_GUEST:
+	case VMEM_READ_GUEST:		/* mm->lock per page */
 		return vm_guest_rw(vm, argp, false);
-	case VMEM_WRITE_GUEST:
+	case VMEM_WRITE_GUEST:		/* mm->lock per page (frame_lock) */
 		return vm_guest_rw(vm, argp, true);
-	case VMEM_GET_VM_STATS:
+	case VMEM_GET_VM_STATS:		/* vm->lock; counters are atomic */
 		return vm_get_stats(vm, argp);
-	case VMEM_DROP_MAPPINGS:
+	case VMEM_DROP_MAPPINGS:	/* mm->lock, then the lockless flush */
 		return arg ? -EINVAL : vmem_mm_drop_mappings(&vm->mm);
 	default:
 		return -ENOTTY;

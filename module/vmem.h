@@ -2,10 +2,32 @@
 /*
  * Core objects of vmem: the VM and the vCPU, and the module-wide state.
  *
- * Lock order (outermost first):
- *   vmem_lock (global VM list, names, ids, hardware enable count)
- *     -> vm->lock (vCPU array)
- *       -> vcpu->mutex (one ioctl at a time per vCPU)
+ * Every lock of the module, outermost first (docs/design.md, "Locks"). A
+ * lock may be taken while holding one listed above it, never the reverse.
+ *
+ *   lock               kind     file             guards
+ *   cpus_read_lock     percpu   (kernel)         CPU hotplug, around hw_lock
+ *   hw_lock            mutex    hw.c             hw_users, hw_rebooting
+ *   vmx_emergency_lock mutex    vmx/vmx.c        the emergency-vmxoff slot
+ *   vmem_lock          mutex    vm.c             VM list, names, ids
+ *   vm->lock           mutex    vm.c, vcpu.c     vm->vcpus[], nr_vcpus
+ *   vcpu->mutex        mutex    vcpu.c           all state of one vCPU
+ *   mm->lock           spin     mm/              pmap entries, slpt contents
+ *   frame_lock         spin     mm/frame.c       frame refs, frame table
+ *   share_lock         spin     share/table.c    hint table, VM hint arrays
+ *   share_vms_lock     spin     share/scan.c     scanner VM list, VM marks
+ *   pool_lock          spin     mm/pool.c        pool size and counts
+ *
+ * Nesting that exists: cpus_read_lock -> hw_lock; vmem_lock ->
+ * share_vms_lock (publishing a VM to the scanner); vcpu->mutex -> mm->lock
+ * -> frame_lock (faults, copy on write); share_lock -> share_vms_lock
+ * (pinning a hint's VM). vm->lock and vcpu->mutex are never held together;
+ * hw_lock, vmx_emergency_lock and pool_lock are taken with nothing of
+ * vmem's held. frame_lock and share_lock are never held together. The
+ * flush primitive (mm/tlb.c) takes no lock: it may run under any mutex
+ * here but under none of the spinlocks (it waits for IPIs). Per-CPU
+ * backend state (svm_cpu, vmx_cpu) is guarded by running with interrupts
+ * or preemption disabled on that CPU.
  */
 #ifndef VMEM_H
 #define VMEM_H
@@ -31,24 +53,29 @@
 /**
  * struct vmem_vm - one virtual machine.
  *
- * Fields are set at creation and read-only afterwards unless noted.
- * @kref:	references: the VM fd and every vCPU fd. The last put tears the
- *		VM down (vm_release()).
+ * Fields are written once by vm_construct()/vm_publish() before the VM fd
+ * exists and are read-only afterwards unless noted.
+ * @kref:	references: the VM fd and every vCPU fd (atomic). The last
+ *		put tears the VM down (vm_release()).
  * @kobj:	/sys/kernel/vmem/vms/<name>/; frees the struct when released.
- * @node:	entry in the global VM list (vmem_lock).
- * @id:		small integer id, unique among live VMs.
- * @name:	unique among live VMs.
+ * @node:	entry in the global VM list; vmem_lock.
+ * @id:		small integer id, unique among live VMs (vm_publish(),
+ *		vmem_lock).
+ * @name:	unique among live VMs (vm_publish(), vmem_lock).
  * @mem_size:	guest-physical memory size in bytes.
  * @min_size:	reservation in bytes (admission control).
  * @shares:	proportional share.
  * @lock:	guards @vcpus and @nr_vcpus.
- * @vcpus:	vCPUs by id; a slot, once set, stays until the VM dies.
- * @nr_vcpus:	number of non-NULL @vcpus.
- * @mm:		guest memory (pmap and second-level tables).
- * @share:	the VM's part in content-based page sharing, including its
- *		salt (share.salt; changed through sysfs with WRITE_ONCE;
- *		only new sharing follows a change: pages already shared stay
- *		so until written).
+ * @vcpus:	vCPUs by id; written by vcpu_create() under @lock; a slot,
+ *		once set, stays until the VM dies. Read under @lock, or
+ *		without it by teardown (no fd left).
+ * @nr_vcpus:	number of non-NULL @vcpus; @lock.
+ * @mm:		guest memory (pmap and second-level tables); its own
+ *		mm->lock and atomic counters (mm/mm.h).
+ * @share:	the VM's part in content-based page sharing (share/share.h),
+ *		including its salt: share.salt is written by sysfs with
+ *		WRITE_ONCE and read with READ_ONCE; only new sharing follows
+ *		a change (pages already shared stay so until written).
  */
 struct vmem_vm {
 	struct kref kref;
@@ -79,16 +106,22 @@ enum vcpu_pending {
 
 /**
  * struct vmem_vcpu - one virtual CPU.
+ *
+ * Written by the vCPU's own ioctls under @mutex unless noted; @vm, @id,
+ * @run, @run_pages and @arch are set by vcpu_create() and never change.
  * @vm:		owner; the vCPU holds no reference of its own, its fd does.
  * @id:		index in vm->vcpus.
  * @mutex:	serializes the vCPU's ioctls.
- * @run:	the shared run page (page 0 of @run_pages).
+ * @run:	the shared run page (page 0 of @run_pages); userspace writes
+ *		it at any time, the kernel reads each field once.
  * @run_pages:	VMEM_RUN_PAGES pages mapped by userspace through mmap().
  * @regs:	guest GPRs (VCPU_REGS_*); the backend syncs RAX/RSP with the
  *		hardware around each entry. @mutex.
  * @rip:	guest RIP; advanced only by vcpu_skip_insn(). @mutex.
  * @rflags:	guest RFLAGS. @mutex.
- * @tlb:	what flushers need: guest mode, CPU, requests (mm/tlb.h).
+ * @tlb:	what flushers need: guest mode, CPU, requests (mm/tlb.h);
+ *		mode and CPU written by the vCPU thread with interrupts off
+ *		(WRITE_ONCE), requests by anyone (atomic bitops).
  * @guest_fpu:	guest FPU/XSAVE state (the kernel's guest-fpstate API).
  * @xcr0:	guest XCR0, loaded around each entry. @mutex.
  * @cpuid:	CPUID table (@cpuid_nent entries). @mutex.
@@ -99,7 +132,8 @@ enum vcpu_pending {
  *		element size, count in this exit, direction and REP.
  * @dr:		virtual DR0-3, DR6, DR7 (guest breakpoints are not supported;
  *		the hardware's debug registers stay the host's). @mutex.
- * @exits:	number of guest exits.
+ * @exits:	number of guest exits; written by the vCPU thread
+ *		(WRITE_ONCE), read by VMEM_GET_VM_STATS (READ_ONCE).
  * @arch:	backend cookie (vcpu_create / vcpu_free).
  */
 struct vmem_vcpu {

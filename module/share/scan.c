@@ -1,5 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * DOC: Overview of content-based page sharing (paper §4)
+ *
+ * Guests often hold identical pages (the same kernel, libraries, zeroed
+ * memory). vmem finds them by content, without any help from the guest,
+ * keeps one machine page per content, maps it read-only into every guest
+ * page that has it, and copies on write. The pipeline, file by file:
+ *
+ *  1. share/scan.c (here): the vmem-share kthread picks random guest pages
+ *     of each VM (vmem_mm_random_ppn(), mm/pmap.c) within a rate budget.
+ *  2. share/merge.c, share_scan_page(): hash the page (xxh64) without
+ *     stopping the guest (vmem_mm_peek(), mm/freeze.c), then look the
+ *     hash and the VM's salt up in share/table.c: a shared frame, a hint
+ *     (a page seen once), or nothing (the page becomes a hint).
+ *  3. mm/freeze.c: before content is trusted, the candidate page is frozen
+ *     (write-protected in the second-level tables, then flushed from every
+ *     vCPU, mm/tlb.c); the full page is compared with the frame's or the
+ *     hinted page's, and the pmap entry moves to the frame
+ *     (vmem_mm_share(), or vmem_mm_promote() to make a hinted page a new
+ *     frame, or vmem_mm_zero() for the zero page). A guest write to a
+ *     frozen page faults and ends the freeze, so the merge gives up.
+ *  4. mm/frame.c: frames are reference-counted machine pages; mm/fault.c
+ *     breaks copy on write when a guest writes one (the last sharer keeps
+ *     the page without a copy), and releases references with the VM.
+ *
+ * docs/design.md ("Page sharing", "Page states", "The flush rule") has the
+ * state diagram and the reasoning.
+ *
  * The sharing scanner: one kthread that visits the VMs round-robin every
  * tick (20 ms) and examines random pages of each (paper §4.2: "pages are
  * scanned at random"), within a global budget (scan_rate pages per second)
