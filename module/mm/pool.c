@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The machine-page pool (DESIGN §3, paper §6 "admission control").
+ * The machine-page pool (docs/design.md, "Objects"; paper §6 "admission
+ * control").
  *
  * The pool is a budget, not a reserve: machine pages come from the host page
  * allocator when a guest touches memory, and are charged against the pool.
