@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host reads and writes of guest memory (VMEM_READ_GUEST / VMEM_WRITE_GUEST
- * and the core's emulation). A read never populates: untouched and
- * ballooned pages read as zeros. A write resolves each page like a guest
+ * and the core's emulation). A read never populates: untouched pages read
+ * as zeros. A write resolves each page like a guest
  * write fault would (pmap_resolve()), so it breaks copy on write and ends
  * any freeze. Process context; may sleep, but never under mm->lock.
  */
@@ -48,7 +48,7 @@ static bool mm_range_ok(struct vmem_mm *mm, gpa_t gpa, size_t len)
  * @len: bytes
  * @user: @dst is a user address
  *
- * Untouched and ballooned pages read as zeros without being populated.
+ * Untouched pages read as zeros without being populated.
  * Return: 0, -EINVAL (range outside guest memory) or -EFAULT.
  */
 int vmem_mm_read(struct vmem_mm *mm, gpa_t gpa, void *dst, size_t len,

@@ -76,14 +76,13 @@ done:
 }
 
 /*
- * An untouched or ballooned page gets the private page @fresh (zeroed by
- * the pool): the first touch, or a touch after the balloon gave it back.
+ * An untouched page gets the private page @fresh (zeroed by the pool): the
+ * first touch.
  */
 static void pmap_populate(struct vmem_mm *mm, u64 *e, struct page *fresh)
 	__must_hold(&mm->lock)
 {
-	if (pmap_state(*e) == PMAP_UNTOUCHED)
-		atomic64_inc(&mm->touched);
+	atomic64_inc(&mm->touched);
 	atomic64_inc(&mm->allocated);
 	*e = pmap_make(PMAP_MAPPED, page_to_pfn(fresh));
 }
@@ -121,7 +120,6 @@ again:
 	e = __pmap_entry(mm, ppn);
 	switch (pmap_state(*e)) {
 	case PMAP_UNTOUCHED:
-	case PMAP_BALLOONED:
 		if (!fresh) {
 			spin_unlock(&mm->lock);
 			fresh = pool_alloc_page();

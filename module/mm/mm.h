@@ -35,20 +35,20 @@
 #include "tlb.h"
 
 /*
- * A pmap entry is a u64: state in bits 2:0, flags in bits 11:3, and the MPN
- * (or swap slot) in bits 63:12.
+ * A pmap entry is a u64: state in bits 2:0, flags in bits 11:3, and the
+ * payload (an MPN) in bits 63:12. The states and flags that exist today;
+ * docs/design.md ("Page states") lists the ones the reclamation and
+ * working-set issues add (ballooned, swapped, the sampled flag) and where
+ * they fit.
  */
 enum pmap_state {
 	PMAP_UNTOUCHED = 0,	/* never written: reads as zero */
 	PMAP_MAPPED,		/* private machine page */
 	PMAP_SHARED,		/* read-only shared frame (copy on write) */
 	PMAP_ZERO,		/* the zero frame (copy on write) */
-	PMAP_BALLOONED,		/* given back by the guest's balloon */
-	PMAP_SWAPPED,		/* in the host-level swap file */
 };
 
 #define PMAP_STATE_MASK		0x7ULL
-#define PMAP_SAMPLED		BIT_ULL(3)	/* working-set sample pending */
 #define PMAP_WP			BIT_ULL(4)	/* frozen: see freeze.c */
 #define PMAP_PAYLOAD_SHIFT	12
 
