@@ -45,12 +45,13 @@ int vcpu_internal_error(struct vmem_vcpu *vcpu, u32 suberror, u32 ndata,
 			const u64 *data)
 {
 	struct vmem_run *run = vcpu->run;
-	u32 i;
+	u32 i, n = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
 
+	/* The bound is ours: userspace may rewrite the run page meanwhile. */
 	run->exit_reason = VMEM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
-	run->internal.ndata = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
-	for (i = 0; i < run->internal.ndata; i++)
+	run->internal.ndata = n;
+	for (i = 0; i < n; i++)
 		run->internal.data[i] = data[i];
 	return 0;
 }

@@ -83,6 +83,7 @@ int vcpu_pio(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	run->io.count = 1;
 	run->io.data_offset = PIO_DATA_OFFSET;
 
+	vcpu->pio.size = size;
 	if (!exit->io.string) {
 		if (exit->io.in)
 			vcpu->pending = VCPU_PENDING_IO_IN;
@@ -92,7 +93,6 @@ int vcpu_pio(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		return 0;
 	}
 
-	vcpu->pio.size = size;
 	vcpu->pio.rep = exit->io.rep;
 	vcpu->pio.down = vcpu->rflags & RFLAGS_DF;
 	vcpu->pio.insn_len = exit->insn_len;
@@ -125,13 +125,15 @@ int vcpu_pio(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
  *
  * 8- and 16-bit results replace the low bits only; 32-bit results
  * zero-extend into RAX, as the instruction does (Intel SDM vol. 1, 3.4.1.1).
+ * The width is the one the exit reported, kept in the vCPU: the run page
+ * is userspace's to scribble on.
  */
 void vcpu_complete_io_in(struct vmem_vcpu *vcpu)
 {
 	u8 *data = pio_data(vcpu);
 	u64 *rax = &vcpu->regs[VCPU_REGS_RAX];
 
-	switch (vcpu->run->io.size) {
+	switch (vcpu->pio.size) {
 	case 1:
 		*rax = (*rax & ~0xffULL) | data[0];
 		break;

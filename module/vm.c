@@ -104,8 +104,18 @@ static int vm_publish(struct vmem_vm *vm)
 		goto out;
 	}
 	vm->id = id;
-	if (!vm->name[0])
+	if (!vm->name[0]) {
+		/*
+		 * An automatic name must not fail because a user chose "vm<id>"
+		 * for another VM: add a suffix until it is free (at most
+		 * max_vms names exist, so this ends).
+		 */
+		unsigned int n = 0;
+
 		snprintf(vm->name, sizeof(vm->name), "vm%d", id);
+		while (__vm_name_taken(vm->name))
+			snprintf(vm->name, sizeof(vm->name), "vm%d-%u", id, ++n);
+	}
 	if (__vm_name_taken(vm->name)) {
 		ida_free(&vmem_vm_ida, id);
 		r = -EEXIST;

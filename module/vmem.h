@@ -128,8 +128,9 @@ enum vcpu_pending {
  * @pending:	enum vcpu_pending. @mutex.
  * @mmio_reg:	for VCPU_PENDING_MMIO_READ: destination register, its width
  *		in bytes, and whether it is AH/CH/DH/BH.
- * @pio:	for string port I/O: the guest address of the next element,
- *		element size, count in this exit, direction and REP.
+ * @pio:	for port I/O: the element size (every IN or OUT); for string
+ *		I/O also the guest address of the next element, the count in
+ *		this exit, direction and REP.
  * @dr:		virtual DR0-3, DR6, DR7 (guest breakpoints are not supported;
  *		the hardware's debug registers stay the host's). @mutex.
  * @exits:	number of guest exits; written by the vCPU thread
