@@ -56,7 +56,7 @@ static long vmem_dev_ioctl(struct file *filp, unsigned int cmd,
 	switch (cmd) {
 	case VMEM_GET_API_VERSION:
 		return arg ? -EINVAL : VMEM_API_VERSION;
-	case VMEM_CREATE_VM:	/* pool_lock, hw_lock, vmem_lock, each alone */
+	case VMEM_CREATE_VM:	/* pool_lock; hw_lock; vmem_lock, share_vms_lock */
 		return vmem_create_vm((struct vmem_vm_config __user *)arg);
 	case VMEM_CHECK_EXTENSION:
 		return vmem_check_extension(arg);

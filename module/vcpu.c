@@ -78,7 +78,7 @@ static long __vcpu_ioctl(struct vmem_vcpu *vcpu, unsigned int cmd,
 	int r;
 
 	switch (cmd) {
-	case VMEM_RUN:		/* mm->lock in faults; the flush, no lock */
+	case VMEM_RUN:		/* mm->lock, frame_lock; the flush: none */
 		return argp ? -EINVAL : vcpu_run(vcpu);
 	case VMEM_GET_REGS:	/* nothing more */
 		vcpu_get_regs(vcpu, &regs);

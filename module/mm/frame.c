@@ -2,10 +2,10 @@
 /*
  * Shared-frame lifetime (paper §4.2; docs/design.md, "Page states").
  *
- * A frame is born from a frozen private page (pmap_promote() in freeze.c
- * makes the page the frame's, with the pmap's reference and a pin for the
- * scanner), gains a reference for every guest page merged into it
- * (pmap_share()), and loses one for every copy-on-write break and every
+ * A frame is born from a frozen private page (vmem_mm_promote() in
+ * freeze.c makes the page the frame's, with the pmap's reference and a pin
+ * for the scanner), gains a reference for every guest page merged into it
+ * (vmem_mm_share()), and loses one for every copy-on-write break and every
  * pmap entry released with its VM. When only one sharer is left and it
  * writes, the frame dissolves and the page becomes that sharer's private
  * page without a copy (frame_make_private()). When the last reference goes,

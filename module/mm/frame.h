@@ -22,13 +22,15 @@ struct page;
  * struct shared_frame - a machine page shared copy-on-write.
  * @node:	in the sharing table by (@hash, @salt); frame_lock. Unhashed
  *		(hlist_unhashed()) until share/ inserts it; the last
- *		frame_put() unlinks it.
+ *		frame_put(), or frame_make_private(), unlinks it.
  * @hash:	content hash (xxh64, possibly masked by debug_hash_bits).
  * @salt:	only VMs with this salt map the frame.
  * @page:	the machine page; page->private points back here.
  * @refs:	pmap entries mapping the frame, plus pins of the sharing
- *		scanner; frame_lock. A u64: it cannot wrap before the machine
- *		runs out of pages.
+ *		scanner; frame_lock, except its first value (2), set by
+ *		vmem_mm_promote() under mm->lock before anyone else can
+ *		reach the frame. A u64: it cannot wrap before the machine runs
+ *		out of pages.
  */
 struct shared_frame {
 	struct hlist_node node;

@@ -24,6 +24,7 @@ int vmem_mm_init(struct vmem_mm *mm, u64 nr_pages,
 {
 	spin_lock_init(&mm->lock);
 	xa_init(&mm->pmap);
+	memset(&mm->tlb, 0, sizeof(mm->tlb));
 	mm->nr_pages = nr_pages;
 	return slpt_init(&mm->slpt, fmt);
 }
@@ -31,6 +32,9 @@ int vmem_mm_init(struct vmem_mm *mm, u64 nr_pages,
 /**
  * vmem_mm_destroy() - free all guest memory and tables of a dead VM.
  * @mm: the VM's memory; no vCPU may run
+ *
+ * Must not flush: the VM's vCPUs (and so the tlb_vcpu pointers in
+ * mm->tlb) are already freed, and none can hold a translation.
  */
 void vmem_mm_destroy(struct vmem_mm *mm)
 {

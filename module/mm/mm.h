@@ -20,8 +20,8 @@
  *
  * Locks: mm->lock (spinlock) guards the pmap entries and the table
  * contents; frame_lock nests inside it. mm->lock nests inside vcpu->mutex
- * and vm->lock; nothing that sleeps happens under it (pages are allocated
- * before taking it).
+ * (faults) and is otherwise taken alone (the scanner, VM ioctls); nothing
+ * that sleeps happens under it (pages are allocated before taking it).
  */
 #ifndef VMEM_MM_H
 #define VMEM_MM_H

@@ -34,9 +34,12 @@
  * @id: the vCPU id (its slot)
  * @v: the vCPU's part, which lives as long as the VM
  *
- * Called before the vCPU can enter the guest; a flush that misses a vCPU
- * being added is harmless, since its first entry flushes anyway (a fresh
- * ASID on SVM; on VMX every first load on a CPU flushes the EPTP context).
+ * Called before the vCPU can enter the guest. A flush that finds the slot
+ * still empty is harmless: the flusher's smp_mb() orders its downgrade
+ * before that read, and pairs with the smp_mb() in the new vCPU's first
+ * tlb_vcpu_enter(), so the vCPU's first walk sees the downgrade; and its
+ * first entry drops cached translations anyway (a fresh ASID on SVM; on
+ * VMX the first load on a CPU flushes the EPTP context).
  */
 void tlb_domain_add(struct tlb_domain *d, unsigned int id, struct tlb_vcpu *v)
 {
@@ -62,6 +65,13 @@ void tlb_flush_domain(struct tlb_domain *d)
 {
 	unsigned int i;
 
+	/*
+	 * Order the caller's downgrade (a store under mm->lock, whose unlock
+	 * is only a release) before reading the slots: a vCPU published
+	 * after this read is ordered after the downgrade by its own smp_mb()
+	 * at entry. Release + acquire alone would not order store -> load.
+	 */
+	smp_mb();
 	for (i = 0; i < VMEM_MAX_VCPUS; i++) {
 		struct tlb_vcpu *v = smp_load_acquire(&d->vcpus[i]);
 
@@ -70,7 +80,8 @@ void tlb_flush_domain(struct tlb_domain *d)
 		set_bit(TLB_REQ_FLUSH, &v->requests);
 		/* Order the request before reading mode; pairs with entry. */
 		smp_mb__after_atomic();
-		if (READ_ONCE(v->mode) == IN_GUEST_MODE)
+		/* Acquire: @cpu was written before the mode that says so. */
+		if (smp_load_acquire(&v->mode) == IN_GUEST_MODE)
 			smp_call_function_single(READ_ONCE(v->cpu),
 						 tlb_kick_ipi, NULL, 1);
 	}

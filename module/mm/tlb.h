@@ -27,7 +27,7 @@ enum tlb_vcpu_mode {
 /**
  * struct tlb_vcpu - what a flusher needs to know of one vCPU.
  * @mode:	enum tlb_vcpu_mode; written by the vCPU thread around each
- *		entry (WRITE_ONCE), read by flushers (READ_ONCE).
+ *		entry (release when entering), read by flushers (acquire).
  * @cpu:	the CPU the vCPU is entering or last entered on; written by
  *		the vCPU thread with interrupts off, before @mode.
  * @requests:	TLB_REQ_* bits (atomic bitops).
@@ -63,7 +63,7 @@ void tlb_flush_domain(struct tlb_domain *d);
 static inline void tlb_vcpu_enter(struct tlb_vcpu *v, int cpu)
 {
 	WRITE_ONCE(v->cpu, cpu);
-	WRITE_ONCE(v->mode, IN_GUEST_MODE);
+	smp_store_release(&v->mode, IN_GUEST_MODE);	/* @cpu first */
 	/* Publish the mode before reading requests; pairs with the flush. */
 	smp_mb();
 }

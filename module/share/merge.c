@@ -18,8 +18,9 @@
  * All-zero pages map the kernel's zero page. Equal hashes with different
  * contents are counted as collisions and never shared. A guest write to a
  * frozen page, or a host-side access holding a reference, makes the merge
- * give up (see mm/freeze.c). A change of the VM's salt while a merge is
- * under way makes it give up too. Scanner kthread context; may sleep.
+ * give up (see mm/freeze.c). A change of the VM's salt that lands before
+ * the merge re-checks it makes the merge give up too (best effort: the
+ * salt's writer takes no lock, and only new sharing follows a change). Scanner kthread context; may sleep.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
