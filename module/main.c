@@ -141,8 +141,9 @@ static void __exit vmem_exit(void)
 	vmem_vm_exit();
 	frame_exit();
 	vmem_arch->unsetup();
-	WARN(pool_allocated(), "vmem: %llu pages still allocated at unload\n",
-	     pool_allocated());
+	WARN(pool_allocated() || pool_overhead(),
+	     "vmem: %llu guest and %llu overhead pages still allocated at unload\n",
+	     pool_allocated(), pool_overhead());
 }
 
 module_init(vmem_init);

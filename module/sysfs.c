@@ -95,10 +95,16 @@ static ssize_t pool_allocated_pages_show(struct kobject *k,
 	return sysfs_emit(buf, "%llu\n", pool_allocated());
 }
 
+static ssize_t pool_overhead_pages_show(struct kobject *k,
+					struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", pool_overhead());
+}
+
 static ssize_t pool_free_pages_show(struct kobject *k,
 				    struct kobj_attribute *a, char *buf)
 {
-	u64 size = pool_size(), used = pool_allocated();
+	u64 size = pool_size(), used = pool_allocated() + pool_overhead();
 
 	return sysfs_emit(buf, "%llu\n", size > used ? size - used : 0);
 }
@@ -114,6 +120,8 @@ static struct kobj_attribute pool_reserved_pages_attr =
 	__ATTR_RO(pool_reserved_pages);
 static struct kobj_attribute pool_allocated_pages_attr =
 	__ATTR_RO(pool_allocated_pages);
+static struct kobj_attribute pool_overhead_pages_attr =
+	__ATTR_RO(pool_overhead_pages);
 static struct kobj_attribute pool_free_pages_attr = __ATTR_RO(pool_free_pages);
 
 static struct attribute *vmem_attrs[] = {
@@ -126,6 +134,7 @@ static struct attribute *vmem_attrs[] = {
 	&pool_mb_attr.attr,
 	&pool_reserved_pages_attr.attr,
 	&pool_allocated_pages_attr.attr,
+	&pool_overhead_pages_attr.attr,
 	&pool_free_pages_attr.attr,
 	NULL,
 };

@@ -168,6 +168,7 @@ static long vm_get_stats(struct vmem_vm *vm, void __user *argp)
 	st.touched = atomic64_read(&vm->mm.touched);
 	st.npt_faults = atomic64_read(&vm->mm.faults);
 	st.slpt_pages = atomic64_read(&vm->mm.slpt.pages);
+	st.overhead = vmem_mm_overhead(&vm->mm);
 	mutex_lock(&vm->lock);
 	for (i = 0; i < VMEM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -337,6 +338,15 @@ VM_ATTR_MM(shared);
 VM_ATTR_MM(zero);
 VM_ATTR_MM(cow_breaks);
 
+static ssize_t overhead_pages_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	struct vmem_vm *vm = container_of(kobj, struct vmem_vm, kobj);
+
+	return sysfs_emit(buf, "%llu\n", vmem_mm_overhead(&vm->mm));
+}
+static struct kobj_attribute vm_attr_overhead_pages = __ATTR_RO(overhead_pages);
+
 static ssize_t salt_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
@@ -369,6 +379,7 @@ static struct attribute *vm_attrs[] = {
 	&vm_attr_allocated.attr,
 	&vm_attr_touched.attr,
 	&vm_attr_shared.attr,
+	&vm_attr_overhead_pages.attr,
 	&vm_attr_zero.attr,
 	&vm_attr_cow_breaks.attr,
 	NULL,

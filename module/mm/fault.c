@@ -108,16 +108,23 @@ int pmap_resolve(struct vmem_mm *mm, ppn_t ppn, bool write,
 	struct shared_frame *put = NULL;
 	gpa_t gpa = (gpa_t)ppn << PAGE_SHIFT;
 	struct page *fresh = NULL;
+	void *empty = NULL;
 	bool flush = false;
 	u64 *e;
 	int r;
 
+prepare:
 	r = pmap_prepare(mm, ppn);
 	if (r)
-		return r;
+		goto out;
 	spin_lock(&mm->lock);
 again:
 	e = __pmap_entry(mm, ppn);
+	if (!e) {
+		/* Another failed populate freed the chunk while we slept. */
+		spin_unlock(&mm->lock);
+		goto prepare;
+	}
 	switch (pmap_state(*e)) {
 	case PMAP_UNTOUCHED:
 		if (!fresh) {
@@ -126,6 +133,7 @@ again:
 			spin_lock(&mm->lock);
 			if (!fresh) {
 				r = -ENOMEM;
+				empty = __pmap_take_empty_chunk(mm, ppn);
 				break;
 			}
 			goto again;
@@ -138,7 +146,8 @@ again:
 		if (write)
 			*e &= ~PMAP_WP;
 		if (cache)
-			__slpt_map(&mm->slpt, gpa, pmap_mpn(*e), !(*e & PMAP_WP), cache);
+			__slpt_map(&mm->slpt, gpa, pmap_mpn(*e),
+				   !(*e & PMAP_WP), cache);
 		if (pagep) {
 			*pagep = pfn_to_page(pmap_mpn(*e));
 			get_page(*pagep);
@@ -166,6 +175,9 @@ again:
 		break;
 	}
 	spin_unlock(&mm->lock);
+	if (empty)
+		pmap_free_chunk(mm, empty);
+out:
 	if (fresh)
 		pool_free_page(fresh);
 	if (flush)

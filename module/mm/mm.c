@@ -11,6 +11,16 @@
 #include "pmap.h"
 
 /**
+ * vmem_mm_overhead() - pages this VM's memory costs besides guest pages:
+ * pmap chunks and second-level tables, all charged to the pool.
+ * @mm: the VM's memory
+ */
+u64 vmem_mm_overhead(struct vmem_mm *mm)
+{
+	return atomic64_read(&mm->pmap_pages) + atomic64_read(&mm->slpt.pages);
+}
+
+/**
  * vmem_mm_init() - set up the memory of a new VM.
  * @mm: embedded in the VM
  * @nr_pages: guest size in pages

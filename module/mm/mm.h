@@ -83,6 +83,8 @@ static inline u64 pmap_make(enum pmap_state s, u64 payload)
  * @zero:	PPNs mapped to the zero page.
  * @cow_breaks:	writes to shared or zero pages that gave a private page.
  * @touched:	PPNs ever populated.
+ * @pmap_pages:	pmap chunks held (overhead, charged to the pool like
+ *		slpt.pages).
  * @faults:	second-level faults handled.
  *
  * The counters are atomic64_t, changed under @lock, read without it.
@@ -98,12 +100,14 @@ struct vmem_mm {
 	atomic64_t zero;
 	atomic64_t cow_breaks;
 	atomic64_t touched;
+	atomic64_t pmap_pages;
 	atomic64_t faults;
 };
 
 struct page;
 
 /* mm.c */
+u64 vmem_mm_overhead(struct vmem_mm *mm);
 int vmem_mm_init(struct vmem_mm *mm, u64 nr_pages,
 		 const struct slpt_format *fmt);
 void vmem_mm_destroy(struct vmem_mm *mm);

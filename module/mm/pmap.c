@@ -4,8 +4,11 @@
  *
  * Entries live in page-sized chunks of 512, kept in an xarray indexed by
  * ppn >> 9 and allocated on first use, so a 1 TiB guest costs nothing until
- * it is touched. Chunks are allocated in process context before mm->lock is
- * taken; entries are read and written under mm->lock.
+ * it is touched. Chunks are the VM's overhead, charged to the pool. They
+ * are allocated in process context before mm->lock is taken and unlinked
+ * only under it (an empty one after a failed populate, all at teardown);
+ * entries are read and written under mm->lock, so a NULL entry under the
+ * lock means "untouched".
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -27,17 +30,54 @@ int pmap_prepare(struct vmem_mm *mm, ppn_t ppn)
 	unsigned long idx = ppn >> PMAP_CHUNK_SHIFT;
 	void *chunk, *old;
 
+	struct page *page;
+
 	if (xa_load(&mm->pmap, idx))
 		return 0;
-	chunk = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!chunk)
+	page = pool_alloc_overhead();
+	if (!page)
 		return -ENOMEM;
+	chunk = page_address(page);
 	old = xa_cmpxchg(&mm->pmap, idx, NULL, chunk, GFP_KERNEL_ACCOUNT);
 	if (old) {		/* lost a race, or xa_err() */
-		free_page((unsigned long)chunk);
+		pool_free_overhead(page);
 		return xa_is_err(old) ? xa_err(old) : 0;
 	}
+	atomic64_inc(&mm->pmap_pages);
 	return 0;
+}
+
+/**
+ * __pmap_take_empty_chunk() - unlink the chunk of @ppn if every entry in
+ * it is untouched, as after a populate that failed for want of memory: the
+ * chunk holds nothing, so it must not stay charged. Caller holds mm->lock
+ * and frees the result with pmap_free_chunk() after unlocking.
+ * @mm: the VM's memory
+ * @ppn: a page of the chunk
+ *
+ * Return: the unlinked chunk, or NULL.
+ */
+void *__pmap_take_empty_chunk(struct vmem_mm *mm, ppn_t ppn)
+{
+	unsigned long idx = ppn >> PMAP_CHUNK_SHIFT;
+	u64 *chunk = xa_load(&mm->pmap, idx);
+
+	if (!chunk || memchr_inv(chunk, 0, PAGE_SIZE))
+		return NULL;
+	/* Erasing an existing entry allocates nothing: it cannot fail. */
+	xa_erase(&mm->pmap, idx);
+	return chunk;
+}
+
+/**
+ * pmap_free_chunk() - free a chunk unlinked from the pmap.
+ * @mm: the VM's memory
+ * @chunk: from __pmap_take_empty_chunk(), or met by pmap_destroy()
+ */
+void pmap_free_chunk(struct vmem_mm *mm, void *chunk)
+{
+	pool_free_overhead(virt_to_page(chunk));
+	atomic64_dec(&mm->pmap_pages);
 }
 
 /**
@@ -90,11 +130,11 @@ void pmap_destroy(struct vmem_mm *mm)
 	xa_for_each(&mm->pmap, idx, chunk) {
 		for (i = 0; i < PMAP_CHUNK_ENTRIES; i++)
 			pmap_release_entry(mm, chunk[i]);
-		free_page((unsigned long)chunk);
+		pmap_free_chunk(mm, chunk);
 	}
 	xa_destroy(&mm->pmap);
 	WARN_ON(atomic64_read(&mm->allocated) || atomic64_read(&mm->shared) ||
-		atomic64_read(&mm->zero));
+		atomic64_read(&mm->zero) || atomic64_read(&mm->pmap_pages));
 }
 
 /**

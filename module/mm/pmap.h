@@ -11,6 +11,8 @@
 int pmap_prepare(struct vmem_mm *mm, ppn_t ppn);
 u64 *__pmap_entry(struct vmem_mm *mm, ppn_t ppn);
 void pmap_destroy(struct vmem_mm *mm);
+void *__pmap_take_empty_chunk(struct vmem_mm *mm, ppn_t ppn);
+void pmap_free_chunk(struct vmem_mm *mm, void *chunk);
 int pmap_resolve(struct vmem_mm *mm, ppn_t ppn, bool write,
 		 struct slpt_cache *cache, struct page **pagep);
 

@@ -5,6 +5,10 @@
  *
  * The pool is a budget, not a reserve: machine pages come from the host page
  * allocator when a guest touches memory, and are charged against the pool.
+ * So are the pages that map guest memory (paper §6: per-VM overhead
+ * memory): pmap chunks and second-level table pages. A guest that touches
+ * one byte in every 2 MiB of a huge address space costs two pages of
+ * overhead per page of data; charging them means the pool bounds that too.
  * Reservations ("min") are promises: the sum of all VMs' min must fit in the
  * pool, which is what admission control checks at VM creation.
  *
@@ -28,6 +32,19 @@ static DEFINE_SPINLOCK(pool_lock);
 static u64 pool_pages;			/* pool_lock */
 static u64 pool_reserved_pages;		/* pool_lock */
 static atomic64_t pool_allocated_pages = ATOMIC64_INIT(0);
+static atomic64_t pool_overhead_pages = ATOMIC64_INIT(0);
+
+/* Charge one page to @counter if the pool has room; false if not. */
+static bool pool_charge(atomic64_t *counter)
+{
+	atomic64_inc(counter);
+	if (atomic64_read(&pool_allocated_pages) +
+	    atomic64_read(&pool_overhead_pages) > READ_ONCE(pool_pages)) {
+		atomic64_dec(counter);
+		return false;
+	}
+	return true;
+}
 
 /**
  * pool_init() - size the pool from the module parameter.
@@ -133,10 +150,8 @@ struct page *pool_alloc_page(void)
 {
 	struct page *page;
 
-	if (atomic64_inc_return(&pool_allocated_pages) > READ_ONCE(pool_pages)) {
-		atomic64_dec(&pool_allocated_pages);
+	if (!pool_charge(&pool_allocated_pages))
 		return NULL;
-	}
 	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN |
 			  __GFP_ACCOUNT);
 	if (!page)
@@ -152,4 +167,54 @@ void pool_free_page(struct page *page)
 {
 	__free_page(page);
 	atomic64_dec(&pool_allocated_pages);
+}
+
+/** pool_overhead() - pmap and table pages currently charged to the pool. */
+u64 pool_overhead(void)
+{
+	return atomic64_read(&pool_overhead_pages);
+}
+
+/**
+ * pool_alloc_overhead() - a zeroed kernel page for vmem's own tables of a
+ * guest (a pmap chunk, a second-level table), charged to the pool.
+ *
+ * May sleep. Return: the page, or NULL when the pool or the host is out of
+ * memory.
+ */
+struct page *pool_alloc_overhead(void)
+{
+	struct page *page;
+
+	if (!pool_charge(&pool_overhead_pages))
+		return NULL;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
+	if (!page)
+		atomic64_dec(&pool_overhead_pages);
+	return page;
+}
+
+/**
+ * pool_charge_overhead() - charge a table page allocated earlier outside
+ * the pool (from a struct slpt_cache, filled before a spinlock was taken)
+ * now that it enters the tables. Atomic context.
+ *
+ * It cannot fail: the pool may go past its size by the few table pages
+ * one fault needs, after which every allocation fails until pages are
+ * freed, so the excess stays bounded.
+ */
+void pool_charge_overhead(void)
+{
+	atomic64_inc(&pool_overhead_pages);
+}
+
+/**
+ * pool_free_overhead() - free a page charged by pool_alloc_overhead() or
+ * pool_charge_overhead().
+ * @page: the page; nothing references it any more
+ */
+void pool_free_overhead(struct page *page)
+{
+	__free_page(page);
+	atomic64_dec(&pool_overhead_pages);
 }

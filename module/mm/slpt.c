@@ -14,6 +14,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 
+#include "pool.h"
 #include "slpt.h"
 
 static inline u64 *slpt_table(u64 entry)
@@ -26,7 +27,12 @@ static inline unsigned int slpt_index(gpa_t gpa, int level)
 	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
 }
 
-static struct page *slpt_alloc_table(void)
+/*
+ * Table pages are the VM's overhead, charged to the pool (pool.c): the
+ * root when the VM is made; the others when they enter the tables. The
+ * spare pages of a struct slpt_cache are plain kernel pages until then.
+ */
+static struct page *slpt_alloc_spare(void)
 {
 	return alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 }
@@ -41,7 +47,7 @@ static struct page *slpt_alloc_table(void)
 int slpt_init(struct slpt *pt, const struct slpt_format *fmt)
 {
 	pt->fmt = fmt;
-	pt->root = slpt_alloc_table();
+	pt->root = pool_alloc_overhead();
 	if (!pt->root)
 		return -ENOMEM;
 	atomic64_set(&pt->pages, 1);
@@ -58,7 +64,7 @@ static void slpt_free_level(struct slpt *pt, u64 *table, int level)
 				slpt_free_level(pt, slpt_table(table[i]),
 						level - 1);
 	}
-	free_page((unsigned long)table);
+	pool_free_overhead(virt_to_page(table));
 	atomic64_dec(&pt->pages);
 }
 
@@ -117,7 +123,7 @@ void slpt_free_detached(struct slpt *pt, const u64 *saved)
 int slpt_cache_topup(struct slpt_cache *cache)
 {
 	while (cache->n < SLPT_CACHE_PAGES) {
-		struct page *page = slpt_alloc_table();
+		struct page *page = slpt_alloc_spare();
 
 		if (!page)
 			return -ENOMEM;
@@ -154,6 +160,7 @@ static u64 *__slpt_leaf(struct slpt *pt, gpa_t gpa, struct slpt_cache *cache)
 			if (!cache || WARN_ON(!cache->n))
 				return NULL;
 			page = cache->pages[--cache->n];
+			pool_charge_overhead();
 			atomic64_inc(&pt->pages);
 			/* The table is zeroed; publish it after its content. */
 			WRITE_ONCE(*e, page_to_phys(page) | pt->fmt->table);

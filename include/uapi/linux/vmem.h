@@ -92,7 +92,8 @@ struct vmem_vm_stats {
 	__u64 exits;		/* guest exits of all kinds */
 	__u64 cow_breaks;
 	__u64 slpt_pages;	/* pages used by second-level page tables */
-	__u64 reserved[20];
+	__u64 overhead;		/* pmap chunks + slpt_pages, charged to the pool */
+	__u64 reserved[19];
 };
 
 /* ---- vCPU state ---- */
