@@ -26,7 +26,7 @@ FIXTURE_TEARDOWN(dev)
 TEST_F(dev, api_version_is_current)
 {
 	EXPECT_EQ(VMEM_API_VERSION, ioctl(self->fd, VMEM_GET_API_VERSION, 0));
-	EXPECT_EQ(VMEM_API_VERSION, vmem_sysfs("api_version"));
+	EXPECT_EQ(VMEM_API_VERSION, vmemsysfs_num("api_version"));
 }
 
 TEST_F(dev, api_version_rejects_argument)
@@ -38,12 +38,9 @@ TEST_F(dev, api_version_rejects_argument)
 TEST_F(dev, api_check_extension_matches_backend)
 {
 	char backend[16] = "";
-	FILE *f = fopen(VMEM_SYSFS "/backend", "r");
 	int svm, vmx;
 
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(1, fscanf(f, "%15s", backend));
-	fclose(f);
+	ASSERT_EQ(0, vmemsysfs_read("backend", backend, sizeof(backend)));
 	svm = ioctl(self->fd, VMEM_CHECK_EXTENSION, VMEM_CAP_SVM);
 	vmx = ioctl(self->fd, VMEM_CHECK_EXTENSION, VMEM_CAP_VMX);
 	EXPECT_EQ(!strcmp(backend, "svm"), svm);

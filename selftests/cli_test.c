@@ -56,13 +56,9 @@ static int vm_with_pages(int dev, const char *name, int pages)
 static const char *backend(void)
 {
 	static char buf[32];
-	FILE *f = fopen(VMEM_SYSFS "/backend", "r");
 
-	if (!f || !fgets(buf, sizeof(buf), f))
+	if (vmemsysfs_read("backend", buf, sizeof(buf)))
 		strcpy(buf, "?");
-	if (f)
-		fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
 }
 
@@ -87,9 +83,9 @@ TEST(cli_ls_and_stat_show_the_vms)
 
 	ASSERT_EQ(0, run("stat cli-a cli-b", out, sizeof(out))) TH_LOG("%s", out);
 	snprintf(want, sizeof(want), "cli-a:\n  allocated              %lld\n",
-		 vmem_vm_sysfs("cli-a", "allocated"));
+		 vmemsysfs_vm_num("cli-a", "allocated"));
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
-	EXPECT_LE(PAGES, vmem_vm_sysfs("cli-a", "allocated"));
+	EXPECT_LE(PAGES, vmemsysfs_vm_num("cli-a", "allocated"));
 	EXPECT_NE(NULL, strstr(out, "  mem_size               67108864\n"));
 
 	ASSERT_EQ(0, run("top -n 1", out, sizeof(out))) TH_LOG("%s", out);

@@ -37,7 +37,7 @@ TEST_F(coexist, hw_busy_while_kvm_has_vm)
 	kvm_vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
 	ASSERT_LE(0, kvm_vm) TH_LOG("KVM_CREATE_VM: %s", strerror(errno));
 	EXPECT_EQ(-EBUSY, vmem_create_vm(self->dev, &cfg));
-	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
 	close(kvm_vm);
 	vm = vmem_create_vm(self->dev, &cfg);
 	EXPECT_LE(0, vm);

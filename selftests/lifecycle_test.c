@@ -90,12 +90,12 @@ static void guest_touch_and_spin(__u64 base, __u64 pages)
 
 TEST(vm_killed_process_inside_run_frees_everything)
 {
-	long long pool_before = vmem_sysfs("pool_allocated_pages");
+	long long pool_before = vmemsysfs_num("pool_allocated_pages");
 	int pipefd[2], status;
 	char c;
 	pid_t pid;
 
-	ASSERT_EQ(0, vmem_sysfs("nr_vms"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
 	ASSERT_EQ(0, pipe(pipefd));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -116,16 +116,16 @@ TEST(vm_killed_process_inside_run_frees_everything)
 	}
 	close(pipefd[1]);
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
-	EXPECT_LE(pool_before + 2048, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
+	EXPECT_LE(pool_before + 2048, vmemsysfs_num("pool_allocated_pages"));
 	usleep(100 * 1000);			/* well inside guest mode now */
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
-	EXPECT_EQ(pool_before, vmem_sysfs("pool_allocated_pages"));
-	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
+	EXPECT_EQ(pool_before, vmemsysfs_num("pool_allocated_pages"));
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
 }
 
 /* ---- FPU state when the vCPU thread shares its CPU ---- */

@@ -18,8 +18,8 @@ FIXTURE_SETUP(life)
 {
 	self->dev = open(VMEM_DEV, O_RDWR);
 	ASSERT_LE(0, self->dev);
-	ASSERT_EQ(0, vmem_sysfs("nr_vms"));
-	ASSERT_EQ(0, vmem_sysfs("nr_vcpus"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
 FIXTURE_TEARDOWN(life)
@@ -45,12 +45,12 @@ TEST_F(life, fd_close_vm_before_vcpus)
 	ASSERT_LE(0, vcpus[0]);
 	ASSERT_LE(0, vcpus[1]);
 	close(vm);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));	/* kept alive by the vCPUs */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));	/* kept alive by the vCPUs */
 	close(vcpus[0]);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vcpus[1]);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
 TEST_F(life, fd_close_vcpus_before_vm)
@@ -60,11 +60,11 @@ TEST_F(life, fd_close_vcpus_before_vm)
 	ASSERT_LE(0, vm);
 	close(vcpus[1]);
 	close(vcpus[0]);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(2, vmem_sysfs("nr_vcpus"));	/* freed with the VM */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(2, vmemsysfs_num("nr_vcpus"));	/* freed with the VM */
 	close(vm);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
 TEST_F(life, fd_close_dev_first)
@@ -74,10 +74,10 @@ TEST_F(life, fd_close_dev_first)
 	ASSERT_LE(0, vm);
 	close(self->dev);
 	self->dev = open(VMEM_DEV, O_RDWR);	/* for the teardown */
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vm);
 	close(vcpus[0]);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
 TEST_F(life, fd_mapping_outlives_fds)
@@ -91,10 +91,10 @@ TEST_F(life, fd_mapping_outlives_fds)
 	ASSERT_NE(MAP_FAILED, run);
 	close(vcpus[0]);
 	close(vm);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));	/* the mapping pins it */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));	/* the mapping pins it */
 	run[0] = 1;				/* and it is still usable */
 	munmap((void *)run, size);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
 TEST_F(life, fd_inherited_by_child)
@@ -111,10 +111,10 @@ TEST_F(life, fd_inherited_by_child)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vcpus[0]);
 	close(vm);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
 TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
@@ -138,9 +138,9 @@ TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
 			close(vm);
 		}
 	}
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
-	EXPECT_EQ(0, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_num("pool_allocated_pages"));
 }
 
 TEST_F(life, hw_enabled_only_while_vms_exist)
@@ -148,16 +148,16 @@ TEST_F(life, hw_enabled_only_while_vms_exist)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int vcpus[1], vm, vm2;
 
-	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
 	vm = make_vm(self->dev, vcpus, 0);
 	ASSERT_LE(0, vm);
-	EXPECT_EQ(cpus, vmem_sysfs("hw_enabled_cpus"));
+	EXPECT_EQ(cpus, vmemsysfs_num("hw_enabled_cpus"));
 	vm2 = make_vm(self->dev, vcpus, 0);
 	ASSERT_LE(0, vm2);
 	close(vm);
-	EXPECT_EQ(cpus, vmem_sysfs("hw_enabled_cpus"));
+	EXPECT_EQ(cpus, vmemsysfs_num("hw_enabled_cpus"));
 	close(vm2);
-	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
 }
 
 TEST_HARNESS_MAIN

@@ -27,15 +27,15 @@ static pid_t share_owner;
 __attribute__((constructor)) static void share_off(void)
 {
 	share_owner = getpid();
-	share_was_enabled = vmem_sysfs("share/enabled");
-	write_str(VMEM_SYSFS "/share/enabled", "0");
+	share_was_enabled = vmemsysfs_num("share/enabled");
+	vmemsysfs_write("share/enabled", "0");
 }
 
 __attribute__((destructor)) static void share_restore(void)
 {
 	/* Only the harness process, not a test child calling exit(). */
 	if (share_was_enabled == 1 && getpid() == share_owner)
-		write_str(VMEM_SYSFS "/share/enabled", "1");
+		vmemsysfs_write("share/enabled", "1");
 }
 
 static struct vmem_vm_stats stats(struct vmem_test_vm *vm)
@@ -74,10 +74,10 @@ TEST(mem_first_touch_populates_exactly)
 	vcpu_args_set(vcpu, 2, base, (__u64)TOUCH_PAGES);
 	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
 	a = stats(vm);
-	pool0 = vmem_sysfs("pool_allocated_pages");
+	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
 	b = stats(vm);
-	pool1 = vmem_sysfs("pool_allocated_pages");
+	pool1 = vmemsysfs_num("pool_allocated_pages");
 	EXPECT_EQ(TOUCH_PAGES, b.allocated - a.allocated);
 	EXPECT_EQ(TOUCH_PAGES, b.touched - a.touched);
 	EXPECT_EQ(TOUCH_PAGES, pool1 - pool0);
@@ -365,22 +365,19 @@ static void guest_touch_forever(__u64 base, __u64 pages)
 
 TEST(mem_pool_exhaustion_is_an_exit_not_a_crash)
 {
-	long long old = vmem_sysfs("pool_mb");
-	long long used = vmem_sysfs("pool_allocated_pages");
+	long long old = vmemsysfs_num("pool_mb");
+	long long used = vmemsysfs_num("pool_allocated_pages");
 	struct vmem_test_vcpu *vcpu;
 	struct vmem_test_vm *vm;
-	char val[32];
 	__u64 base;
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_touch_forever);
 	base = vm_alloc(vm, 32 << 20);
 	vcpu_args_set(vcpu, 2, base, (__u64)(32 << 20) / PAGE);
 	/* Leave a pool only a few MiB larger than what is in use. */
-	snprintf(val, sizeof(val), "%lld", used / 256 + 8);
-	ASSERT_EQ(0, write_str(VMEM_SYSFS "/pool_mb", val));
+	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", used / 256 + 8));
 	vcpu_run(vcpu);
-	snprintf(val, sizeof(val), "%lld", old);
-	ASSERT_EQ(0, write_str(VMEM_SYSFS "/pool_mb", val));
+	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", old));
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_INTERNAL_ERROR);
 	EXPECT_EQ(VMEM_INTERNAL_ERROR_NOMEM, vcpu->exit.internal.suberror);
 	/* With the pool back, the same guest finishes. */

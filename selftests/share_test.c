@@ -27,11 +27,10 @@ static const char *const knobs[] = { "enabled", "scan_rate", "vm_scan_rate",
 
 static int knob_set(const char *knob, long long v)
 {
-	char path[128], val[32];
+	char path[128];
 
-	snprintf(path, sizeof(path), VMEM_SYSFS "/share/%s", knob);
-	snprintf(val, sizeof(val), "%lld", v);
-	return write_str(path, val);
+	snprintf(path, sizeof(path), "share/%s", knob);
+	return vmemsysfs_write_num(path, v);
 }
 
 static long long share_counter(const char *name)
@@ -39,7 +38,7 @@ static long long share_counter(const char *name)
 	char path[128];
 
 	snprintf(path, sizeof(path), "share/%s", name);
-	return vmem_sysfs(path);
+	return vmemsysfs_num(path);
 }
 
 FIXTURE(share) {
@@ -53,7 +52,7 @@ FIXTURE_SETUP(share)
 
 	self->dev = open(VMEM_DEV, O_RDWR);
 	ASSERT_LE(0, self->dev);
-	ASSERT_EQ(0, vmem_sysfs("nr_vms"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
 	for (i = 0; i < NR_KNOBS; i++)
 		self->saved[i] = share_counter(knobs[i]);
 	ASSERT_EQ(0, knob_set("scan_rate", 200000));
@@ -176,10 +175,10 @@ TEST_F_TIMEOUT(share, share_identical_pages_across_vms, 200)
 
 	ASSERT_LE(0, bare_vm(self->dev, &a, 0));
 	ASSERT_LE(0, bare_vm(self->dev, &b, 0));
-	pool0 = vmem_sysfs("pool_allocated_pages");
+	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(0, write_pages(&a, 1));
 	ASSERT_EQ(0, write_pages(&b, 1));
-	EXPECT_EQ(pool0 + 2 * N, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0 + 2 * N, vmemsysfs_num("pool_allocated_pages"));
 	ASSERT_TRUE(WAIT_FOR(vm_stats(&a).shared == N && vm_stats(&b).shared == N))
 		TH_LOG("shared: %llu and %llu of %d", vm_stats(&a).shared,
 		       vm_stats(&b).shared, N);
@@ -188,12 +187,12 @@ TEST_F_TIMEOUT(share, share_identical_pages_across_vms, 200)
 	EXPECT_EQ(N, share_counter("pages_shared"));
 	EXPECT_EQ(2 * N, share_counter("pages_sharing"));
 	EXPECT_EQ(N * PAGE, share_counter("bytes_saved"));
-	EXPECT_EQ(pool0 + N, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0 + N, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_TRUE(pages_are(&a, 1));
 	EXPECT_TRUE(pages_are(&b, 1));
 	close(a.fd);
 	close(b.fd);
-	EXPECT_EQ(pool0, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_EQ(0, share_counter("pages_shared"));
 	EXPECT_EQ(0, share_counter("pages_sharing"));
 	EXPECT_EQ(0, share_counter("hints"));
@@ -215,7 +214,7 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 	ASSERT_EQ(0, knob_set("enabled", 0));	/* hold the state still */
 
 	/* A rewrites the first half: each write copies, B keeps its data. */
-	pool = vmem_sysfs("pool_allocated_pages");
+	pool = vmemsysfs_num("pool_allocated_pages");
 	for (i = 0; i < N / 2; i++) {
 		fill_page(page, i, 3);
 		ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, (__u64)i * PAGE,
@@ -225,11 +224,11 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 	EXPECT_EQ(N / 2, st.cow_breaks);
 	EXPECT_EQ(N / 2, st.allocated);
 	EXPECT_EQ(N / 2, st.shared);
-	EXPECT_EQ(pool + N / 2, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool + N / 2, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_TRUE(pages_are(&b, 2));
 
 	/* B is now the last sharer of those frames: it gets them without a copy. */
-	pool = vmem_sysfs("pool_allocated_pages");
+	pool = vmemsysfs_num("pool_allocated_pages");
 	for (i = 0; i < N / 2; i++) {
 		fill_page(page, i, 4);
 		ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, (__u64)i * PAGE,
@@ -237,7 +236,7 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 	}
 	st = vm_stats(&b);
 	EXPECT_EQ(N / 2, st.cow_breaks);
-	EXPECT_EQ(pool, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_EQ(N / 2, share_counter("pages_shared"));
 	for (i = 0; i < N / 2; i++) {
 		unsigned char got[PAGE];
@@ -262,7 +261,7 @@ TEST_F_TIMEOUT(share, share_zero_pages_map_the_zero_page, 200)
 
 	ASSERT_LE(0, bare_vm(self->dev, &a, 1));
 	ASSERT_LE(0, bare_vm(self->dev, &b, 2));	/* other salt */
-	pool0 = vmem_sysfs("pool_allocated_pages");
+	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(0, knob_set("zero_across_salts", 1));
 	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
 	ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
@@ -270,7 +269,7 @@ TEST_F_TIMEOUT(share, share_zero_pages_map_the_zero_page, 200)
 	EXPECT_EQ(0, vm_stats(&a).allocated);
 	EXPECT_EQ(0, share_counter("pages_shared"));	/* no frame needed */
 	EXPECT_EQ(2 * N * PAGE, share_counter("bytes_saved"));
-	EXPECT_EQ(pool0, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0, vmemsysfs_num("pool_allocated_pages"));
 	ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, 7 * PAGE, got, PAGE));
 	EXPECT_EQ(NULL, memchr(got, 1, PAGE));
 	/* A write gives a fresh private page. */
@@ -316,9 +315,9 @@ TEST_F_TIMEOUT(share, share_different_salts_never_share, 200)
 	EXPECT_EQ(0, vm_stats(&b).shared);
 	EXPECT_EQ(0, share_counter("pages_shared"));
 	/* Same salt from now on: the same pages are shared. */
-	snprintf(path, sizeof(path), VMEM_SYSFS "/vms/%s/salt", b.name);
-	ASSERT_EQ(0, write_str(path, "11"));
-	EXPECT_EQ(11, vmem_vm_sysfs(b.name, "salt"));
+	snprintf(path, sizeof(path), "vms/%s/salt", b.name);
+	ASSERT_EQ(0, vmemsysfs_write(path, "11"));
+	EXPECT_EQ(11, vmemsysfs_vm_num(b.name, "salt"));
 	EXPECT_TRUE(WAIT_FOR(vm_stats(&a).shared == N && vm_stats(&b).shared == N));
 	close(a.fd);
 	close(b.fd);

@@ -129,7 +129,7 @@ TEST(smp_sixteen_vms_at_once)
 		vcpu_args_set(vcpu[i], 1, (__u64)20000);
 		rn[i].vcpu = vcpu[i];
 	}
-	EXPECT_EQ(NR_VMS, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(NR_VMS, vmemsysfs_num("nr_vms"));
 	for (i = 0; i < NR_VMS; i++)
 		ASSERT_EQ(0, vcpu_runner_start(&rn[i]));
 	for (i = 0; i < NR_VMS; i++) {
@@ -138,7 +138,7 @@ TEST(smp_sixteen_vms_at_once)
 	}
 	for (i = 0; i < NR_VMS; i++)
 		vm_free(vm[i]);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
 TEST_HARNESS_MAIN

@@ -29,12 +29,12 @@ FIXTURE_TEARDOWN(vcpu)
 
 TEST_F(vcpu, vcpu_create_returns_fd)
 {
-	long long before = vmem_sysfs("nr_vcpus");
+	long long before = vmemsysfs_num("nr_vcpus");
 	int fd = vmem_create_vcpu(self->vm, 0);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(before + 1, vmem_sysfs("nr_vcpus"));
-	EXPECT_EQ(1, vmem_vm_sysfs(self->cfg.name, "nr_vcpus"));
+	EXPECT_EQ(before + 1, vmemsysfs_num("nr_vcpus"));
+	EXPECT_EQ(1, vmemsysfs_vm_num(self->cfg.name, "nr_vcpus"));
 	close(fd);
 }
 
@@ -43,7 +43,7 @@ TEST_F(vcpu, vcpu_create_rejects_bad_id)
 	EXPECT_EQ(-EINVAL, vmem_create_vcpu(self->vm, VMEM_MAX_VCPUS));
 	EXPECT_EQ(-EINVAL, vmem_create_vcpu(self->vm, 1000));
 	EXPECT_EQ(-EINVAL, vmem_create_vcpu(self->vm, ~0UL));
-	EXPECT_EQ(0, vmem_vm_sysfs(self->cfg.name, "nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_vm_num(self->cfg.name, "nr_vcpus"));
 }
 
 TEST_F(vcpu, vcpu_create_rejects_duplicate_id)
@@ -65,7 +65,7 @@ TEST_F(vcpu, vcpu_create_up_to_max)
 		fds[i] = vmem_create_vcpu(self->vm, i);
 		ASSERT_LE(0, fds[i]) TH_LOG("vCPU %d: %s", i, strerror(-fds[i]));
 	}
-	EXPECT_EQ(VMEM_MAX_VCPUS, vmem_vm_sysfs(self->cfg.name, "nr_vcpus"));
+	EXPECT_EQ(VMEM_MAX_VCPUS, vmemsysfs_vm_num(self->cfg.name, "nr_vcpus"));
 	for (i = 0; i < VMEM_MAX_VCPUS; i++)
 		close(fds[i]);
 }
