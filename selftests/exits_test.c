@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "kselftest_harness.h"
@@ -154,7 +153,7 @@ TEST(cpuid_table_set_by_userspace)
 	t.e[1] = (struct vmem_cpuid_entry){ .function = 7, .index = 1,
 					    .flags = VMEM_CPUID_FLAG_INDEXED,
 					    .eax = 0x77 };
-	ASSERT_EQ(0, ioctl(fd, VMEM_SET_CPUID, &t));
+	ASSERT_EQ(0, vmemio_set_cpuid(fd, &t.hdr));
 	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
 	vm_free(vm);
 }
@@ -173,22 +172,17 @@ TEST(cpuid_table_rejects_bad_input)
 	fd = vcpu->vcpu->fd;
 	memset(&t, 0, sizeof(t));
 	t.hdr.nent = VMEM_MAX_CPUID_ENTRIES + 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
-	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(-E2BIG, vmemio_set_cpuid(fd, &t.hdr));
 	t.hdr.nent = 1;
 	t.hdr.flags = 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_set_cpuid(fd, &t.hdr));
 	t.hdr.flags = 0;
 	t.e[0].flags = 2;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_set_cpuid(fd, &t.hdr));
 	t.e[0].flags = 0;
 	t.e[0].reserved[1] = 9;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, &t));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_CPUID, NULL));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EINVAL, vmemio_set_cpuid(fd, &t.hdr));
+	EXPECT_EQ(-EFAULT, vmemio_set_cpuid(fd, NULL));
 	/* The default table is still in force. */
 	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
 	vm_free(vm);
@@ -283,8 +277,7 @@ TEST(run_immediate_exit_returns_eintr)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_spin);
 	run = vcpu->vcpu->run;
 	run->immediate_exit = 1;
-	EXPECT_EQ(-1, ioctl(vcpu->vcpu->fd, VMEM_RUN, 0));
-	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(-EINTR, vmemio_run(vcpu->vcpu->fd));
 	EXPECT_EQ(VMEM_EXIT_INTR, run->exit_reason);
 	run->immediate_exit = 0;
 	vm_free(vm);
@@ -300,28 +293,22 @@ TEST(run_rejects_bad_arguments)
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_spin);
 	fd = vcpu->vcpu->fd;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_RUN, 1));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_ioctl(fd, VMEM_RUN, 1));
 
-	ASSERT_EQ(0, ioctl(fd, VMEM_GET_REGS, &regs));
+	ASSERT_EQ(0, vmemio_get_regs(fd, &regs));
 	regs.rflags |= 1ULL << 40;		/* reserved */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_REGS, &regs));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_set_regs(fd, &regs));
 
-	ASSERT_EQ(0, ioctl(fd, VMEM_GET_SREGS, &sregs));
+	ASSERT_EQ(0, vmemio_get_sregs(fd, &sregs));
 	sregs.reserved[3] = 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_SREGS, &sregs));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_set_sregs(fd, &sregs));
 	sregs.reserved[3] = 0;
 	sregs.cr0 &= ~(1ULL << 31);		/* paging off while LMA=1 */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_SREGS, &sregs));
-	EXPECT_EQ(EINVAL, errno);
-	ASSERT_EQ(0, ioctl(fd, VMEM_GET_SREGS, &sregs));
+	EXPECT_EQ(-EINVAL, vmemio_set_sregs(fd, &sregs));
+	ASSERT_EQ(0, vmemio_get_sregs(fd, &sregs));
 	sregs.efer |= 1ULL << 30;		/* reserved EFER bit */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_SET_SREGS, &sregs));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, ioctl(fd, VMEM_GET_SREGS, NULL));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EINVAL, vmemio_set_sregs(fd, &sregs));
+	EXPECT_EQ(-EFAULT, vmemio_get_sregs(fd, NULL));
 	vm_free(vm);
 }
 
@@ -427,44 +414,41 @@ TEST(cr8_keeps_the_guests_tpr)
 TEST(real_mode_code_runs_from_reset_state)
 {
 	static const unsigned char code[] = { 0xb0, 0x42, 0xe6, 0x10, 0xf4 };
-	struct vmem_guest_rw rw = { .gpa = 0x1000, .buf = (unsigned long)code,
-				    .len = sizeof(code) };
 	struct vmem_vm_config cfg = vmem_config(1 * MiB);
 	struct vmem_sregs sregs;
 	struct vmem_regs regs;
 	struct vmem_run *run;
 	int dev, vm, vcpu;
 
-	dev = open(VMEM_DEV, O_RDWR);
+	dev = vmemio_open();
 	ASSERT_LE(0, dev);
-	vm = vmem_create_vm(dev, &cfg);
+	vm = vmemio_create_vm(dev, &cfg);
 	ASSERT_LE(0, vm);
-	vcpu = vmem_create_vcpu(vm, 0);
+	vcpu = vmemio_create_vcpu(vm, 0);
 	ASSERT_LE(0, vcpu);
-	run = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	ASSERT_NE(MAP_FAILED, run);
-	ASSERT_EQ(0, ioctl(vm, VMEM_WRITE_GUEST, &rw));
+	ASSERT_EQ(0, vmemio_map_run(vcpu, 2 * 4096, &run));
+	ASSERT_EQ(0, vmemio_write_guest(vm, 0x1000, code, sizeof(code)));
 
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_GET_SREGS, &sregs));
+	ASSERT_EQ(0, vmemio_get_sregs(vcpu, &sregs));
 	EXPECT_EQ(0, sregs.cr0 & 1);		/* PE clear: real mode */
 	EXPECT_EQ(0xf000, sregs.cs.selector);
 	sregs.cs.selector = 0;
 	sregs.cs.base = 0;
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_SET_SREGS, &sregs));
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_GET_REGS, &regs));
+	ASSERT_EQ(0, vmemio_set_sregs(vcpu, &sregs));
+	ASSERT_EQ(0, vmemio_get_regs(vcpu, &regs));
 	EXPECT_EQ(0xfff0, regs.rip);
 	regs.rip = 0x1000;
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_SET_REGS, &regs));
+	ASSERT_EQ(0, vmemio_set_regs(vcpu, &regs));
 
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_RUN, 0));
+	ASSERT_EQ(0, vmemio_run(vcpu));
 	ASSERT_EQ(VMEM_EXIT_IO, run->exit_reason);
 	EXPECT_EQ(VMEM_EXIT_IO_OUT, run->io.direction);
 	EXPECT_EQ(0x10, run->io.port);
 	EXPECT_EQ(1, run->io.size);
 	EXPECT_EQ(0x42, *((unsigned char *)run + run->io.data_offset));
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_RUN, 0));
+	ASSERT_EQ(0, vmemio_run(vcpu));
 	EXPECT_EQ(VMEM_EXIT_HLT, run->exit_reason);
-	ASSERT_EQ(0, ioctl(vcpu, VMEM_GET_REGS, &regs));
+	ASSERT_EQ(0, vmemio_get_regs(vcpu, &regs));
 	EXPECT_EQ(0x1005, regs.rip);
 
 	munmap(run, 2 * 4096);

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <sys/syscall.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -37,7 +36,6 @@ static void on_usr1(int sig)
 struct spin_run {
 	struct vmem_test_vcpu *vcpu;
 	int r;
-	int err;
 	__u32 reason;
 };
 
@@ -45,8 +43,7 @@ static void *run_once(void *arg)
 {
 	struct spin_run *sr = arg;
 
-	sr->r = ioctl(sr->vcpu->vcpu->fd, VMEM_RUN, 0);
-	sr->err = errno;
+	sr->r = vmemio_run(sr->vcpu->vcpu->fd);
 	sr->reason = ((struct vmem_run *)sr->vcpu->vcpu->run)->exit_reason;
 	return NULL;
 }
@@ -67,8 +64,7 @@ TEST(run_interrupted_by_signal_then_resumes)
 	usleep(200 * 1000);
 	ASSERT_EQ(0, pthread_kill(t, SIGUSR1));
 	pthread_join(t, NULL);
-	EXPECT_EQ(-1, sr.r);
-	EXPECT_EQ(EINTR, sr.err);
+	EXPECT_EQ(-EINTR, sr.r);
 	EXPECT_EQ(VMEM_EXIT_INTR, sr.reason);
 	/* The guest was only paused: tell it to stop and let it finish. */
 	vm_write_guest(vm, (__u64)(unsigned long)&stop_spinning, &one, sizeof(one));
@@ -111,7 +107,7 @@ TEST(vm_killed_process_inside_run_frees_everything)
 			_exit(1);
 		if (write(pipefd[1], "x", 1) != 1)
 			_exit(1);
-		ioctl(vcpu->vcpu->fd, VMEM_RUN, 0);	/* spins until killed */
+		vmemio_run(vcpu->vcpu->fd);	/* spins until killed */
 		_exit(2);
 	}
 	close(pipefd[1]);

@@ -16,7 +16,7 @@ FIXTURE(life) {
 
 FIXTURE_SETUP(life)
 {
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
 	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
 	ASSERT_EQ(0, vmemsysfs_num("nr_vcpus"));
@@ -30,10 +30,10 @@ FIXTURE_TEARDOWN(life)
 static int make_vm(int dev, int *vcpus, int n)
 {
 	struct vmem_vm_config cfg = vmem_config(8 * MiB);
-	int vm = vmem_create_vm(dev, &cfg), i;
+	int vm = vmemio_create_vm(dev, &cfg), i;
 
 	for (i = 0; vm >= 0 && i < n; i++)
-		vcpus[i] = vmem_create_vcpu(vm, i);
+		vcpus[i] = vmemio_create_vcpu(vm, i);
 	return vm;
 }
 
@@ -73,7 +73,7 @@ TEST_F(life, fd_close_dev_first)
 
 	ASSERT_LE(0, vm);
 	close(self->dev);
-	self->dev = open(VMEM_DEV, O_RDWR);	/* for the teardown */
+	self->dev = vmemio_open();	/* for the teardown */
 	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vm);
 	close(vcpus[0]);
@@ -83,7 +83,7 @@ TEST_F(life, fd_close_dev_first)
 TEST_F(life, fd_mapping_outlives_fds)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
-	long size = ioctl(self->dev, VMEM_GET_VCPU_MMAP_SIZE, 0);
+	long size = vmemio_get_vcpu_mmap_size(self->dev);
 	volatile unsigned char *run;
 
 	ASSERT_LE(0, vm);

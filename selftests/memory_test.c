@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
 #include "vmem_test.h"
@@ -43,7 +42,7 @@ static struct vmem_vm_stats stats(struct vmem_test_vm *vm)
 	struct vmem_vm_stats st;
 
 	memset(&st, 0, sizeof(st));
-	if (ioctl(vm->vm->fd, VMEM_GET_VM_STATS, &st))
+	if (vmemio_get_vm_stats(vm->vm->fd, &st))
 		memset(&st, 0xff, sizeof(st));
 	return st;
 }
@@ -92,8 +91,8 @@ TEST(mem_first_touch_populates_exactly)
 /* Whether vmem runs on the VT-x backend (second level = EPT). */
 static bool backend_is_vmx(void)
 {
-	int fd = open(VMEM_DEV, O_RDWR);
-	bool vmx = fd >= 0 && ioctl(fd, VMEM_CHECK_EXTENSION, VMEM_CAP_VMX) > 0;
+	int fd = vmemio_open();
+	bool vmx = fd >= 0 && vmemio_check_extension(fd, VMEM_CAP_VMX) > 0;
 
 	if (fd >= 0)
 		close(fd);
@@ -186,34 +185,25 @@ TEST(mem_rw_ioctls_reject_bad_arguments)
 	rw.buf = (unsigned long)buf;
 	rw.len = sizeof(buf);
 	rw.gpa = vm->mem_size;				/* just past the end */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.gpa = vm->mem_size - 10;			/* crosses the end */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_WRITE_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_write_guest(fd, &rw));
 	rw.gpa = ~0ULL - 5;				/* wraps */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.gpa = 0x100000;
 	rw.flags = 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.flags = 0;
 	rw.reserved[2] = 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.reserved[2] = 0;
 	rw.len = (16 << 20) + 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.len = sizeof(buf);
 	rw.buf = 8;					/* unmapped user address */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(fd, VMEM_WRITE_GUEST, &rw));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, NULL));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, __vmemio_read_guest(fd, &rw));
+	EXPECT_EQ(-EFAULT, __vmemio_write_guest(fd, &rw));
+	EXPECT_EQ(-EFAULT, __vmemio_read_guest(fd, NULL));
 	vm_free(vm);
 }
 
@@ -341,7 +331,7 @@ TEST(mem_drop_mappings_keeps_data_and_refaults)
 	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
 	a = stats(vm);
 	EXPECT_LT(1, a.slpt_pages);
-	ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 0));
+	ASSERT_EQ(0, vmemio_drop_mappings(vm->vm->fd));
 	b = stats(vm);
 	EXPECT_EQ(1, b.slpt_pages);		/* only the root is left */
 	EXPECT_EQ(a.allocated, b.allocated);	/* memory is not touched */
@@ -349,8 +339,7 @@ TEST(mem_drop_mappings_keeps_data_and_refaults)
 	c = stats(vm);
 	EXPECT_LE(DROP_PAGES, c.npt_faults - b.npt_faults);
 	EXPECT_EQ(a.allocated, c.allocated);
-	EXPECT_EQ(-1, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 1));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 1));
 	vm_free(vm);
 }
 

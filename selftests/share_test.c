@@ -10,7 +10,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -50,7 +49,7 @@ FIXTURE_SETUP(share)
 {
 	unsigned int i;
 
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
 	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
 	for (i = 0; i < NR_KNOBS; i++)
@@ -79,18 +78,9 @@ static int bare_vm(int dev, struct bare_vm *vm, __u64 salt)
 	struct vmem_vm_config cfg = vmem_config(4 << 20);
 
 	cfg.salt = salt;
-	vm->fd = vmem_create_vm(dev, &cfg);
+	vm->fd = vmemio_create_vm(dev, &cfg);
 	memcpy(vm->name, cfg.name, sizeof(vm->name));
 	return vm->fd;
-}
-
-static int guest_rw(struct bare_vm *vm, unsigned long req, __u64 gpa,
-		    void *buf, __u64 len)
-{
-	struct vmem_guest_rw rw = { .gpa = gpa, .buf = (unsigned long)buf,
-				    .len = len };
-
-	return ioctl(vm->fd, req, &rw);
 }
 
 static struct vmem_vm_stats vm_stats(struct bare_vm *vm)
@@ -98,7 +88,7 @@ static struct vmem_vm_stats vm_stats(struct bare_vm *vm)
 	struct vmem_vm_stats st;
 
 	memset(&st, 0xff, sizeof(st));
-	ioctl(vm->fd, VMEM_GET_VM_STATS, &st);
+	vmemio_get_vm_stats(vm->fd, &st);
 	return st;
 }
 
@@ -123,7 +113,7 @@ static int write_pages(struct bare_vm *vm, unsigned int seed)
 
 	for (i = 0; i < N; i++)
 		fill_page(buf + i * PAGE, i, seed);
-	return guest_rw(vm, VMEM_WRITE_GUEST, 0, buf, sizeof(buf));
+	return vmemio_write_guest(vm->fd, 0, buf, sizeof(buf));
 }
 
 /* 1 if all N pages of @vm hold the content of @seed. */
@@ -132,7 +122,7 @@ static int pages_are(struct bare_vm *vm, unsigned int seed)
 	static unsigned char buf[N * PAGE], want[PAGE];
 	unsigned int i;
 
-	if (guest_rw(vm, VMEM_READ_GUEST, 0, buf, sizeof(buf)))
+	if (vmemio_read_guest(vm->fd, 0, buf, sizeof(buf)))
 		return 0;
 	for (i = 0; i < N; i++) {
 		fill_page(want, i, seed);
@@ -217,8 +207,8 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 	pool = vmemsysfs_num("pool_allocated_pages");
 	for (i = 0; i < N / 2; i++) {
 		fill_page(page, i, 3);
-		ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, (__u64)i * PAGE,
-				      page, PAGE));
+		ASSERT_EQ(0, vmemio_write_guest(a.fd, (__u64)i * PAGE, page,
+						PAGE));
 	}
 	st = vm_stats(&a);
 	EXPECT_EQ(N / 2, st.cow_breaks);
@@ -231,8 +221,8 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 	pool = vmemsysfs_num("pool_allocated_pages");
 	for (i = 0; i < N / 2; i++) {
 		fill_page(page, i, 4);
-		ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, (__u64)i * PAGE,
-				      page, PAGE));
+		ASSERT_EQ(0, vmemio_write_guest(b.fd, (__u64)i * PAGE, page,
+						PAGE));
 	}
 	st = vm_stats(&b);
 	EXPECT_EQ(N / 2, st.cow_breaks);
@@ -242,10 +232,10 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 		unsigned char got[PAGE];
 
 		fill_page(page, i, 3);
-		ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, (__u64)i * PAGE, got, PAGE));
+		ASSERT_EQ(0, vmemio_read_guest(a.fd, (__u64)i * PAGE, got, PAGE));
 		EXPECT_EQ(0, memcmp(got, page, PAGE));
 		fill_page(page, i, 4);
-		ASSERT_EQ(0, guest_rw(&b, VMEM_READ_GUEST, (__u64)i * PAGE, got, PAGE));
+		ASSERT_EQ(0, vmemio_read_guest(b.fd, (__u64)i * PAGE, got, PAGE));
 		EXPECT_EQ(0, memcmp(got, page, PAGE));
 	}
 	close(a.fd);
@@ -263,20 +253,20 @@ TEST_F_TIMEOUT(share, share_zero_pages_map_the_zero_page, 200)
 	ASSERT_LE(0, bare_vm(self->dev, &b, 2));	/* other salt */
 	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(0, knob_set("zero_across_salts", 1));
-	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
-	ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(a.fd, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(b.fd, 0, zeros, sizeof(zeros)));
 	ASSERT_TRUE(WAIT_FOR(vm_stats(&a).zero == N && vm_stats(&b).zero == N));
 	EXPECT_EQ(0, vm_stats(&a).allocated);
 	EXPECT_EQ(0, share_counter("pages_shared"));	/* no frame needed */
 	EXPECT_EQ(2 * N * PAGE, share_counter("bytes_saved"));
 	EXPECT_EQ(pool0, vmemsysfs_num("pool_allocated_pages"));
-	ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, 7 * PAGE, got, PAGE));
+	ASSERT_EQ(0, vmemio_read_guest(a.fd, 7 * PAGE, got, PAGE));
 	EXPECT_EQ(NULL, memchr(got, 1, PAGE));
 	/* A write gives a fresh private page. */
-	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 7 * PAGE + 9, &one, 1));
+	ASSERT_EQ(0, vmemio_write_guest(a.fd, 7 * PAGE + 9, &one, 1));
 	EXPECT_EQ(1, vm_stats(&a).cow_breaks);
 	EXPECT_EQ(N - 1, vm_stats(&a).zero);
-	ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, 7 * PAGE, got, PAGE));
+	ASSERT_EQ(0, vmemio_read_guest(a.fd, 7 * PAGE, got, PAGE));
 	EXPECT_EQ(1, got[9]);
 	close(a.fd);
 	close(b.fd);
@@ -291,8 +281,8 @@ TEST_F_TIMEOUT(share, share_zero_pages_stay_within_salt_when_switched_off, 200)
 	ASSERT_EQ(0, knob_set("zero_across_salts", 0));
 	ASSERT_LE(0, bare_vm(self->dev, &a, 1));
 	ASSERT_LE(0, bare_vm(self->dev, &b, 2));
-	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
-	ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(a.fd, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(b.fd, 0, zeros, sizeof(zeros)));
 	/* Each salt gets its own frame of zeros. */
 	ASSERT_TRUE(WAIT_FOR(vm_stats(&a).shared == N && vm_stats(&b).shared == N));
 	EXPECT_EQ(0, vm_stats(&a).zero);

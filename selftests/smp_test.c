@@ -6,7 +6,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
 #include "vmem_test.h"
@@ -70,7 +69,7 @@ TEST(smp_flush_hammered_while_four_vcpus_write)
 	do {
 		unsigned int slow = 0;
 
-		ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 0));
+		ASSERT_EQ(0, vmemio_drop_mappings(vm->vm->fd));
 		drops++;
 		for (i = 0; i < NR_VCPUS; i++)
 			slow += __atomic_load_n(&rn[i].syncs, __ATOMIC_RELAXED) <
@@ -90,7 +89,7 @@ TEST(smp_flush_hammered_while_four_vcpus_write)
 		vcpu_runner_join(&rn[i]);
 		EXPECT_TRUE(rn[i].ok) TH_LOG("vCPU %d: %s", i, rn[i].why);
 	}
-	ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_GET_VM_STATS, &st));
+	ASSERT_EQ(0, vmemio_get_vm_stats(vm->vm->fd, &st));
 	TH_LOG("%lu drops while running; %llu second-level faults",
 	       drops, st.npt_faults);
 	EXPECT_LE(MIN_DROPS, drops);

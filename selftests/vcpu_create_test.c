@@ -14,10 +14,10 @@ FIXTURE(vcpu) {
 
 FIXTURE_SETUP(vcpu)
 {
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
 	self->cfg = vmem_config(16 * MiB);
-	self->vm = vmem_create_vm(self->dev, &self->cfg);
+	self->vm = vmemio_create_vm(self->dev, &self->cfg);
 	ASSERT_LE(0, self->vm);
 }
 
@@ -30,7 +30,7 @@ FIXTURE_TEARDOWN(vcpu)
 TEST_F(vcpu, vcpu_create_returns_fd)
 {
 	long long before = vmemsysfs_num("nr_vcpus");
-	int fd = vmem_create_vcpu(self->vm, 0);
+	int fd = vmemio_create_vcpu(self->vm, 0);
 
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(before + 1, vmemsysfs_num("nr_vcpus"));
@@ -40,21 +40,21 @@ TEST_F(vcpu, vcpu_create_returns_fd)
 
 TEST_F(vcpu, vcpu_create_rejects_bad_id)
 {
-	EXPECT_EQ(-EINVAL, vmem_create_vcpu(self->vm, VMEM_MAX_VCPUS));
-	EXPECT_EQ(-EINVAL, vmem_create_vcpu(self->vm, 1000));
-	EXPECT_EQ(-EINVAL, vmem_create_vcpu(self->vm, ~0UL));
+	EXPECT_EQ(-EINVAL, vmemio_create_vcpu(self->vm, VMEM_MAX_VCPUS));
+	EXPECT_EQ(-EINVAL, vmemio_create_vcpu(self->vm, 1000));
+	EXPECT_EQ(-EINVAL, vmemio_create_vcpu(self->vm, ~0UL));
 	EXPECT_EQ(0, vmemsysfs_vm_num(self->cfg.name, "nr_vcpus"));
 }
 
 TEST_F(vcpu, vcpu_create_rejects_duplicate_id)
 {
-	int fd = vmem_create_vcpu(self->vm, 3);
+	int fd = vmemio_create_vcpu(self->vm, 3);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EEXIST, vmem_create_vcpu(self->vm, 3));
+	EXPECT_EQ(-EEXIST, vmemio_create_vcpu(self->vm, 3));
 	/* A closed vCPU keeps its id until the VM dies, as in KVM. */
 	close(fd);
-	EXPECT_EQ(-EEXIST, vmem_create_vcpu(self->vm, 3));
+	EXPECT_EQ(-EEXIST, vmemio_create_vcpu(self->vm, 3));
 }
 
 TEST_F(vcpu, vcpu_create_up_to_max)
@@ -62,7 +62,7 @@ TEST_F(vcpu, vcpu_create_up_to_max)
 	int fds[VMEM_MAX_VCPUS], i;
 
 	for (i = VMEM_MAX_VCPUS - 1; i >= 0; i--) {
-		fds[i] = vmem_create_vcpu(self->vm, i);
+		fds[i] = vmemio_create_vcpu(self->vm, i);
 		ASSERT_LE(0, fds[i]) TH_LOG("vCPU %d: %s", i, strerror(-fds[i]));
 	}
 	EXPECT_EQ(VMEM_MAX_VCPUS, vmemsysfs_vm_num(self->cfg.name, "nr_vcpus"));
@@ -72,8 +72,8 @@ TEST_F(vcpu, vcpu_create_up_to_max)
 
 TEST_F(vcpu, vcpu_run_page_maps_zeroed)
 {
-	long size = ioctl(self->dev, VMEM_GET_VCPU_MMAP_SIZE, 0);
-	int fd = vmem_create_vcpu(self->vm, 0);
+	long size = vmemio_get_vcpu_mmap_size(self->dev);
+	int fd = vmemio_create_vcpu(self->vm, 0);
 	unsigned char *p;
 	long i;
 
@@ -97,8 +97,8 @@ TEST_F(vcpu, vcpu_run_page_maps_zeroed)
 
 TEST_F(vcpu, vcpu_run_page_rejects_oversized_map)
 {
-	long size = ioctl(self->dev, VMEM_GET_VCPU_MMAP_SIZE, 0);
-	int fd = vmem_create_vcpu(self->vm, 0);
+	long size = vmemio_get_vcpu_mmap_size(self->dev);
+	int fd = vmemio_create_vcpu(self->vm, 0);
 
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, size + getpagesize(), PROT_READ,
@@ -112,16 +112,13 @@ TEST_F(vcpu, vcpu_run_page_rejects_oversized_map)
 
 TEST_F(vcpu, vcpu_unknown_ioctl_is_enotty)
 {
-	int fd = vmem_create_vcpu(self->vm, 0);
+	int fd = vmemio_create_vcpu(self->vm, 0);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, ioctl(fd, _IO(VMEMIO, 0xff), 0));
-	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(self->vm, _IO(VMEMIO, 0xff), 0));
-	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-ENOTTY, vmemio_ioctl(fd, _IO(VMEMIO, 0xff), 0));
+	EXPECT_EQ(-ENOTTY, vmemio_ioctl(self->vm, _IO(VMEMIO, 0xff), 0));
 	/* A device-level ioctl is not a vCPU ioctl. */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_GET_API_VERSION, 0));
-	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-ENOTTY, vmemio_get_api_version(fd));
 	close(fd);
 }
 

@@ -15,7 +15,7 @@ FIXTURE(vm) {
 
 FIXTURE_SETUP(vm)
 {
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
 	ASSERT_EQ(0, vmemsysfs_num("nr_vms")) TH_LOG("a VM leaked from a previous test");
 }
@@ -28,7 +28,7 @@ FIXTURE_TEARDOWN(vm)
 /* Create with @cfg and expect failure with errno @err. */
 #define EXPECT_CREATE_FAILS(err, cfg)					\
 	do {								\
-		int __fd = vmem_create_vm(self->dev, &(cfg));		\
+		int __fd = vmemio_create_vm(self->dev, &(cfg));		\
 		EXPECT_EQ(-(err), __fd);				\
 		if (__fd >= 0)						\
 			close(__fd);					\
@@ -41,7 +41,7 @@ TEST_F(vm, vm_create_writes_back_id_and_name)
 	int fd;
 
 	cfg.id = 12345;		/* ignored on input */
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	snprintf(expect, sizeof(expect), "vm%u", cfg.id);
 	EXPECT_STREQ(expect, cfg.name);
@@ -63,7 +63,7 @@ TEST_F(vm, vm_create_keeps_given_parameters)
 	cfg.shares = 2500;
 	cfg.salt = 77;
 	cfg.min_size = 4 * MiB;
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	EXPECT_STREQ("guest-A_1.x", cfg.name);
 	EXPECT_EQ(2500, vmemsysfs_vm_num("guest-A_1.x", "shares"));
@@ -119,7 +119,7 @@ TEST_F(vm, vm_create_accepts_max_size_without_allocating)
 {
 	struct vmem_vm_config cfg = vmem_config(VMEM_MAX_MEM_SIZE);
 	long long before = vmemsysfs_num("pool_allocated_pages");
-	int fd = vmem_create_vm(self->dev, &cfg);
+	int fd = vmemio_create_vm(self->dev, &cfg);
 
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(before, vmemsysfs_num("pool_allocated_pages"));
@@ -170,23 +170,22 @@ TEST_F(vm, vm_create_rejects_duplicate_name)
 	int fd, fd2;
 
 	strcpy(cfg.name, "twin");
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	EXPECT_CREATE_FAILS(EEXIST, cfg);
 	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(fd);
 	/* The name is free again once the VM is gone. */
-	fd2 = vmem_create_vm(self->dev, &cfg);
+	fd2 = vmemio_create_vm(self->dev, &cfg);
 	EXPECT_LE(0, fd2);
 	close(fd2);
 }
 
 TEST_F(vm, vm_create_rejects_bad_pointer)
 {
-	EXPECT_EQ(-1, ioctl(self->dev, VMEM_CREATE_VM, NULL));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->dev, VMEM_CREATE_VM, (void *)8));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, vmemio_create_vm(self->dev, NULL));
+	EXPECT_EQ(-EFAULT, vmemio_create_vm(self->dev,
+					    (struct vmem_vm_config *)8));
 	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
@@ -203,7 +202,7 @@ TEST_F(vm, vm_create_admission_control)
 	EXPECT_CREATE_FAILS(ENOMEM, cfg);
 	/* ...one that fits is accounted... */
 	cfg.min_size = pool / 2;
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(reserved + pool / 2 / 4096, vmemsysfs_num("pool_reserved_pages"));
 	/* ...and the next one must fit in what is left. */
@@ -223,7 +222,7 @@ TEST_F(vm, vm_create_limited_by_max_vms)
 	ASSERT_EQ(0, vmemsysfs_write("max_vms", "2"));
 	for (i = 0; i < 2; i++) {
 		cfg.name[0] = '\0';
-		fds[i] = vmem_create_vm(self->dev, &cfg);
+		fds[i] = vmemio_create_vm(self->dev, &cfg);
 		EXPECT_LE(0, fds[i]);
 	}
 	cfg.name[0] = '\0';

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small helpers shared by the vmem selftests: opening /dev/vmem and building
- * VM configurations. Counters in /sys/kernel/vmem are read through libvmem's
- * <vmem/sysfs.h>.
+ * What the vmem selftests share besides the guest-code library: sizes and
+ * VM configurations. The ioctls go through libvmem's vmemio_* wrappers
+ * (<vmem/ioctl.h>, -errno on failure) and /sys/kernel/vmem through
+ * <vmem/sysfs.h>; tests call no ioctl() of their own.
  */
 #ifndef SELFTEST_VMEM_UTIL_H
 #define SELFTEST_VMEM_UTIL_H
@@ -12,15 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/vmem.h>
+#include <vmem/ioctl.h>
 #include <vmem/sysfs.h>
 
-#define VMEM_DEV	"/dev/vmem"
 #define MiB		(1ULL << 20)
 #define GiB		(1ULL << 30)
 
+/* A configuration with only the memory size set: every other field 0. */
 static inline struct vmem_vm_config vmem_config(__u64 mem_size)
 {
 	struct vmem_vm_config cfg;
@@ -28,22 +29,6 @@ static inline struct vmem_vm_config vmem_config(__u64 mem_size)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.mem_size = mem_size;
 	return cfg;
-}
-
-/* Returns the fd, or -errno. */
-static inline int vmem_create_vm(int dev, struct vmem_vm_config *cfg)
-{
-	int fd = ioctl(dev, VMEM_CREATE_VM, cfg);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* Returns the fd, or -errno. */
-static inline int vmem_create_vcpu(int vm, unsigned long id)
-{
-	int fd = ioctl(vm, VMEM_CREATE_VCPU, id);
-
-	return fd < 0 ? -errno : fd;
 }
 
 #endif /* SELFTEST_VMEM_UTIL_H */
