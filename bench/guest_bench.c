@@ -94,7 +94,7 @@ static double bench_pio(const char *backend)
 	vcpu_args_set(vcpu, 1, PIO_ITERS);
 	t0 = now();
 	for (;;) {
-		vcpu_run(vcpu);
+		vcpu_run_to_exit(vcpu);
 		if (vcpu->exit.reason == VMEM_EXIT_IO &&
 		    vcpu->exit.io.port == BENCH_PORT) {
 			outs++;

@@ -368,7 +368,7 @@ static void *runner_fn(void *arg)
 	setpriority(PRIO_PROCESS, gettid(), 19);
 	__atomic_store_n(&rn->tid, gettid(), __ATOMIC_RELAXED);
 	while (!__atomic_load_n(&stop_runners, __ATOMIC_RELAXED)) {
-		int r = __vcpu_run(rn->vcpu);
+		int r = __vcpu_run_to_exit(rn->vcpu);
 
 		if (r || rn->vcpu->exit.reason != VMEM_EXIT_IO) {
 			if (r)

@@ -55,7 +55,7 @@ static void check_string_io(struct __test_metadata *_metadata, __u64 len)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_string_io);
 	vcpu_args_set(vcpu, 1, len);
 	while (seen < len) {
-		vcpu_run(vcpu);
+		vcpu_run_to_exit(vcpu);
 		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 		ASSERT_EQ(VMEM_EXIT_IO_OUT, vcpu->exit.io.direction);
 		ASSERT_EQ(STR_PORT, vcpu->exit.io.port);
@@ -68,7 +68,7 @@ static void check_string_io(struct __test_metadata *_metadata, __u64 len)
 		ASSERT_EQ((unsigned char)(i * 7 + 1), got[i]) TH_LOG("byte %llu", i);
 	}
 
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 	ASSERT_EQ(VMEM_EXIT_IO_IN, vcpu->exit.io.direction);
 	ASSERT_EQ(2, vcpu->exit.io.size);
@@ -257,7 +257,7 @@ TEST(triple_fault_is_shutdown_exit)
 	struct vmem_test_vm *vm;
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_triple_fault);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_SHUTDOWN);
 	vm_free(vm);
 }

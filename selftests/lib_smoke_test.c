@@ -83,7 +83,7 @@ TEST(lib_guest_assert_reports_location)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_assert_fails);
 	vcpu_args_set(vcpu, 1, 41ULL);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_SYNC);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_ABORT);
 	ASSERT_EQ(uc.line, assert_line);
 	ASSERT_NE(strstr(uc.file_str, "lib_smoke_test.c"), NULL);
@@ -132,7 +132,7 @@ TEST(lib_pio_sizes)
 		struct vmem_exit *e = &vcpu->exit;
 		__u32 v = 0;
 
-		vcpu_run(vcpu);
+		vcpu_run_to_exit(vcpu);
 		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 		ASSERT_EQ(e->io.port, want[i].port);
 		ASSERT_EQ(e->io.size, want[i].size);
@@ -176,7 +176,7 @@ TEST(lib_complete_io_with_immediate_exit)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_in_then_sync);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 	ASSERT_EQ(vcpu->exit.io.direction, VMEM_EXIT_IO_IN);
 	memcpy(vcpu->exit.io.data, &v, 4);
@@ -213,7 +213,7 @@ TEST(lib_mmio_beyond_memory)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	ASSERT_EQ(vcpu->exit.mmio.gpa, MMIO_GPA);
 	ASSERT_EQ(vcpu->exit.mmio.len, 4);
@@ -221,7 +221,7 @@ TEST(lib_mmio_beyond_memory)
 	memcpy(&v, vcpu->exit.mmio.data, 4);
 	ASSERT_EQ(v, 0xcafef00d);
 
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	ASSERT_EQ(vcpu->exit.mmio.gpa, MMIO_GPA + 4);
 	ASSERT_FALSE(vcpu->exit.mmio.is_write);
@@ -245,7 +245,7 @@ TEST(lib_hlt_exits)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_hlt);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_HLT);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
 	vm_free(vm);
@@ -304,7 +304,7 @@ TEST(lib_unhandled_exception_reported)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_ud2);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
 	ASSERT_EQ(uc.args[0], UD_VECTOR);
 	ASSERT_EQ(uc.args[2], (__u64)(unsigned long)smoke_ud2);
@@ -327,7 +327,7 @@ TEST(lib_null_page_not_mapped)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_null_read);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
 	ASSERT_EQ(uc.args[0], PF_VECTOR);
 	ASSERT_EQ(uc.args[1] & 1, 0);	/* not present */
@@ -462,12 +462,12 @@ TEST(lib_simd_registers_survive_exits)
 	vcpu_args_set(vcpu, 1, avx);
 	sync_global_to_guest(vm, xmm_in);
 	sync_global_to_guest(vm, ymm_in);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 	ASSERT_EQ(vcpu->exit.io.port, SIMD_PORT);
 	host_clobber_simd();
 	if (avx) {
-		vcpu_run(vcpu);
+		vcpu_run_to_exit(vcpu);
 		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 		host_clobber_simd();
 	}

@@ -286,14 +286,14 @@ TEST(mem_mmio_beyond_memory_64bit_and_byte)
 	__u64 v = 0;
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio_forms);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	EXPECT_EQ(MMIO_GPA + 8, vcpu->exit.mmio.gpa);
 	EXPECT_EQ(8, vcpu->exit.mmio.len);
 	EXPECT_TRUE(vcpu->exit.mmio.is_write);
 	memcpy(&v, vcpu->exit.mmio.data, 8);
 	EXPECT_EQ(0x0123456789abcdefULL, v);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	EXPECT_EQ(MMIO_GPA, vcpu->exit.mmio.gpa);
 	EXPECT_EQ(1, vcpu->exit.mmio.len);
@@ -365,7 +365,7 @@ TEST(mem_pool_exhaustion_is_an_exit_not_a_crash)
 	vcpu_args_set(vcpu, 2, base, (__u64)(32 << 20) / PAGE);
 	/* Leave a pool only a few MiB larger than what is in use. */
 	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", used / 256 + 8));
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", old));
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_INTERNAL_ERROR);
 	EXPECT_EQ(VMEM_INTERNAL_ERROR_NOMEM, vcpu->exit.internal.suberror);
