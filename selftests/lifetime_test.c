@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Object lifetime: fds closed in every order, mappings that outlive fds,
- * many create/destroy cycles, and hardware virtualization being held only
- * while VMs exist.
+ * fds inherited across fork, many create/destroy cycles, and a process
+ * killed while its vCPU is in guest mode, whose VM goes with it and every
+ * page back to the pool.
  */
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "vmem_test.h"
 #include "vmem_util.h"
 
 FIXTURE(life) {
@@ -37,7 +40,7 @@ static int make_vm(int dev, int *vcpus, int n)
 	return vm;
 }
 
-TEST_F(life, fd_close_vm_before_vcpus)
+TEST_F(life, lifetime_close_vm_before_vcpus)
 {
 	int vcpus[2], vm = make_vm(self->dev, vcpus, 2);
 
@@ -53,7 +56,7 @@ TEST_F(life, fd_close_vm_before_vcpus)
 	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
-TEST_F(life, fd_close_vcpus_before_vm)
+TEST_F(life, lifetime_close_vcpus_before_vm)
 {
 	int vcpus[2], vm = make_vm(self->dev, vcpus, 2);
 
@@ -67,7 +70,7 @@ TEST_F(life, fd_close_vcpus_before_vm)
 	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
-TEST_F(life, fd_close_dev_first)
+TEST_F(life, lifetime_close_dev_first)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
 
@@ -80,7 +83,7 @@ TEST_F(life, fd_close_dev_first)
 	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
-TEST_F(life, fd_mapping_outlives_fds)
+TEST_F(life, lifetime_mapping_outlives_fds)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
 	long size = vmemio_get_vcpu_mmap_size(self->dev);
@@ -97,7 +100,7 @@ TEST_F(life, fd_mapping_outlives_fds)
 	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
-TEST_F(life, fd_inherited_by_child)
+TEST_F(life, lifetime_fds_inherited_by_child)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1), status;
 	pid_t pid;
@@ -117,7 +120,7 @@ TEST_F(life, fd_inherited_by_child)
 	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
-TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
+TEST_F_TIMEOUT(life, lifetime_create_destroy_1000_cycles, 600)
 {
 	int i, vcpus[2];
 
@@ -143,20 +146,54 @@ TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
 	EXPECT_EQ(0, vmemsysfs_num("pool_allocated_pages"));
 }
 
-TEST_F(life, hw_enabled_only_while_vms_exist)
+static void guest_touch_and_spin(__u64 base, __u64 pages)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int vcpus[1], vm, vm2;
+	__u64 i;
 
-	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
-	vm = make_vm(self->dev, vcpus, 0);
-	ASSERT_LE(0, vm);
-	EXPECT_EQ(cpus, vmemsysfs_num("hw_enabled_cpus"));
-	vm2 = make_vm(self->dev, vcpus, 0);
-	ASSERT_LE(0, vm2);
-	close(vm);
-	EXPECT_EQ(cpus, vmemsysfs_num("hw_enabled_cpus"));
-	close(vm2);
+	for (i = 0; i < pages; i++)
+		*(volatile __u8 *)(base + i * 4096) = 1;
+	GUEST_SYNC(0);
+	for (;;)
+		;
+}
+
+TEST(lifetime_process_killed_inside_run_frees_everything)
+{
+	long long pool_before = vmemsysfs_num("pool_allocated_pages");
+	int pipefd[2], status;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct vmem_test_vcpu *vcpu;
+		struct vmem_test_vm *vm;
+		__u64 base;
+
+		vm = vm_create_with_one_vcpu(&vcpu, guest_touch_and_spin);
+		base = vm_alloc(vm, 8 << 20);
+		vcpu_args_set(vcpu, 2, base, (__u64)(8 << 20) / 4096);
+		if (vcpu_run_ucall(vcpu, NULL) != UCALL_SYNC)
+			_exit(1);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		vmemio_run(vcpu->vcpu->fd);	/* spins until killed */
+		_exit(2);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
+	EXPECT_LE(pool_before + 2048, vmemsysfs_num("pool_allocated_pages"));
+	usleep(100 * 1000);			/* well inside guest mode now */
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
+	EXPECT_EQ(pool_before, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMEM_CREATE_VCPU and the run page mapping.
+ * vCPUs: VMEM_CREATE_VCPU and its ids, the run page mapping, ioctls a vCPU
+ * does not know, and the reset state (real mode) running code directly.
  */
 #include <sys/mman.h>
 
@@ -120,6 +121,57 @@ TEST_F(vcpu, vcpu_unknown_ioctl_is_enotty)
 	/* A device-level ioctl is not a vCPU ioctl. */
 	EXPECT_EQ(-ENOTTY, vmemio_get_api_version(fd));
 	close(fd);
+}
+
+/*
+ * A vCPU starts in real mode (the x86 reset state); with CS pointed at
+ * guest memory, 16-bit code runs directly: mov $0x42, %al; out %al, $0x10;
+ * hlt.
+ */
+TEST(vcpu_real_mode_code_runs_from_reset_state)
+{
+	static const unsigned char code[] = { 0xb0, 0x42, 0xe6, 0x10, 0xf4 };
+	struct vmem_vm_config cfg = vmem_config(1 * MiB);
+	struct vmem_sregs sregs;
+	struct vmem_regs regs;
+	struct vmem_run *run;
+	int dev, vm, vcpu;
+
+	dev = vmemio_open();
+	ASSERT_LE(0, dev);
+	vm = vmemio_create_vm(dev, &cfg);
+	ASSERT_LE(0, vm);
+	vcpu = vmemio_create_vcpu(vm, 0);
+	ASSERT_LE(0, vcpu);
+	ASSERT_EQ(0, vmemio_map_run(vcpu, 2 * 4096, &run));
+	ASSERT_EQ(0, vmemio_write_guest(vm, 0x1000, code, sizeof(code)));
+
+	ASSERT_EQ(0, vmemio_get_sregs(vcpu, &sregs));
+	EXPECT_EQ(0, sregs.cr0 & 1);		/* PE clear: real mode */
+	EXPECT_EQ(0xf000, sregs.cs.selector);
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	ASSERT_EQ(0, vmemio_set_sregs(vcpu, &sregs));
+	ASSERT_EQ(0, vmemio_get_regs(vcpu, &regs));
+	EXPECT_EQ(0xfff0, regs.rip);
+	regs.rip = 0x1000;
+	ASSERT_EQ(0, vmemio_set_regs(vcpu, &regs));
+
+	ASSERT_EQ(0, vmemio_run(vcpu));
+	ASSERT_EQ(VMEM_EXIT_IO, run->exit_reason);
+	EXPECT_EQ(VMEM_EXIT_IO_OUT, run->io.direction);
+	EXPECT_EQ(0x10, run->io.port);
+	EXPECT_EQ(1, run->io.size);
+	EXPECT_EQ(0x42, *((unsigned char *)run + run->io.data_offset));
+	ASSERT_EQ(0, vmemio_run(vcpu));
+	EXPECT_EQ(VMEM_EXIT_HLT, run->exit_reason);
+	ASSERT_EQ(0, vmemio_get_regs(vcpu, &regs));
+	EXPECT_EQ(0x1005, regs.rip);
+
+	munmap(run, 2 * 4096);
+	close(vcpu);
+	close(vm);
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

@@ -1,13 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Another hypervisor on the same host: while KVM holds SVM/VMX, creating a
- * vmem VM fails with -EBUSY (and nothing crashes), and the other way round.
- * Needs /dev/kvm inside the sandbox; skips without it.
+ * Hardware virtualization (SVM/VMX) and who holds it: vmem turns it on
+ * only while it has VMs; while KVM holds it, creating a vmem VM fails with
+ * -EBUSY (and nothing crashes), and the other way round. The coexistence
+ * tests need /dev/kvm inside the sandbox and skip without it.
  */
 #include <linux/kvm.h>
 
 #include "kselftest_harness.h"
 #include "vmem_util.h"
+
+FIXTURE(hw) {
+	int dev;
+};
+
+FIXTURE_SETUP(hw)
+{
+	self->dev = vmemio_open();
+	ASSERT_LE(0, self->dev);
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vcpus"));
+}
+
+FIXTURE_TEARDOWN(hw)
+{
+	close(self->dev);
+}
+
+TEST_F(hw, hw_enabled_only_while_vms_exist)
+{
+	struct vmem_vm_config cfg = vmem_config(8 * MiB);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int vm, vm2;
+
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
+	vm = vmemio_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, vm);
+	EXPECT_EQ(cpus, vmemsysfs_num("hw_enabled_cpus"));
+	cfg.name[0] = '\0';
+	vm2 = vmemio_create_vm(self->dev, &cfg);
+	ASSERT_LE(0, vm2);
+	close(vm);
+	EXPECT_EQ(cpus, vmemsysfs_num("hw_enabled_cpus"));
+	close(vm2);
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
+}
 
 FIXTURE(coexist) {
 	int dev, kvm;
@@ -44,7 +81,7 @@ TEST_F(coexist, hw_busy_while_kvm_has_vm)
 	close(vm);
 }
 
-TEST_F(coexist, kvm_busy_while_vmem_has_vm)
+TEST_F(coexist, hw_kvm_busy_while_vmem_has_vm)
 {
 	struct vmem_vm_config cfg = vmem_config(8 * MiB);
 	int kvm_vm, vm;
