@@ -251,18 +251,21 @@ int vmemsysfs_vm_names(char ***names)
 	if (!dir)
 		return -errno;
 	while ((d = readdir(dir)) && n < MAX_VM_NAMES) {
-		char **nv;
+		char **nv, *name = NULL;
 
 		if (d->d_name[0] == '.')
 			continue;
 		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || !(nv[n] = strdup(d->d_name))) {
-			vmemsysfs_free_names(nv ? nv : v, n);
+		if (nv) {
+			v = nv;
+			name = strdup(d->d_name);
+		}
+		if (!name) {
+			vmemsysfs_free_names(v, n);
 			closedir(dir);
 			return -ENOMEM;
 		}
-		v = nv;
-		n++;
+		v[n++] = name;
 	}
 	closedir(dir);
 	if (n)
