@@ -53,10 +53,10 @@ userland:
 # What the sandbox sees as /vmem.
 payload: selftests userland
 	$(MAKE) KDIR=$(SANDBOX_KDIR) module
-	rm -rf $(PAYLOAD) && mkdir -p $(PAYLOAD)/selftests
+	rm -rf $(PAYLOAD) && mkdir -p $(PAYLOAD)
 	cp module/vmem.ko selftests/run_all.sh userland/vmemctl/vmemctl $(PAYLOAD)/
-	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
-		$(PAYLOAD)/selftests/
+	$(MAKE) -C selftests install KSFT_DIR=$(TOP)/build/kselftest \
+		DESTDIR=$(PAYLOAD)/selftests
 
 DEMO_PAYLOAD := $(TOP)/build/demo-payload
 
@@ -113,11 +113,11 @@ debug-payload: selftests userland
 		--exclude=modules.order --exclude=Module.symvers \
 		Kbuild include module | tar -xf - -C $(DEBUG_SRC)
 	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_SRC) modules
-	rm -rf $(DEBUG_PAYLOAD) && mkdir -p $(DEBUG_PAYLOAD)/selftests
+	rm -rf $(DEBUG_PAYLOAD) && mkdir -p $(DEBUG_PAYLOAD)
 	cp $(DEBUG_SRC)/module/vmem.ko selftests/run_all.sh \
 		tools/debug-kernel-guest.sh userland/vmemctl/vmemctl $(DEBUG_PAYLOAD)/
-	cp selftests/*_test selftests/canary_fail selftests/module_reload.sh \
-		$(DEBUG_PAYLOAD)/selftests/
+	$(MAKE) -C selftests install KSFT_DIR=$(TOP)/build/kselftest \
+		DESTDIR=$(DEBUG_PAYLOAD)/selftests
 
 check-debug: deps
 	@$(TOP)/tools/debug-kernel-check

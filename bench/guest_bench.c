@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <vmem/sysfs.h>
+
 #include "vmem_test.h"
 
 #define BENCH_PORT	0x3000
@@ -28,25 +30,7 @@
 #define TOUCH_BYTES	(256ULL << 20)
 #define CPU_ITERS	400000000ULL
 
-#define SHARE_ENABLED	"/sys/kernel/vmem/share/enabled"
-
-/* Read or write a small sysfs value; returns -1 when absent. */
-static int sysfs_rw(const char *path, int set)
-{
-	FILE *f = fopen(path, set < 0 ? "r" : "w");
-	int v = -1;
-
-	if (!f)
-		return -1;
-	if (set < 0) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-	} else {
-		v = fprintf(f, "%d\n", set) > 0 ? set : -1;
-	}
-	fclose(f);
-	return v;
-}
+#define SHARE_ENABLED	"share/enabled"	/* under vmem's sysfs root */
 
 static double now(void)
 {
@@ -110,7 +94,7 @@ static double bench_pio(const char *backend)
 	vcpu_args_set(vcpu, 1, PIO_ITERS);
 	t0 = now();
 	for (;;) {
-		vcpu_run(vcpu);
+		vcpu_run_to_exit(vcpu);
 		if (vcpu->exit.reason == VMEM_EXIT_IO &&
 		    vcpu->exit.io.port == BENCH_PORT) {
 			outs++;
@@ -190,7 +174,8 @@ static double best_of(const struct metric *m, const char *backend, int reps)
 int main(int argc, char **argv)
 {
 	const char *which = "both";
-	int reps = 3, c, share_was;
+	long long share_was;
+	int reps = 3, c;
 	size_t i;
 
 	while ((c = getopt(argc, argv, "r:b:h")) != -1) {
@@ -209,9 +194,9 @@ int main(int argc, char **argv)
 	}
 	if (reps < 1)
 		reps = 1;
-	share_was = sysfs_rw(SHARE_ENABLED, -1);
+	share_was = vmemsysfs_num(SHARE_ENABLED);
 	if (share_was > 0)
-		sysfs_rw(SHARE_ENABLED, 0);
+		vmemsysfs_write_num(SHARE_ENABLED, 0);
 	printf("%-18s %-8s %12s %12s %10s\n", "metric", "unit", "vmem", "kvm",
 	       "vmem/kvm");
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
@@ -230,6 +215,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	if (share_was > 0)
-		sysfs_rw(SHARE_ENABLED, share_was);
+		vmemsysfs_write_num(SHARE_ENABLED, share_was);
 	return 0;
 }

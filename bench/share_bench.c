@@ -63,6 +63,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <vmem/sysfs.h>
+
 #include "vmem_test.h"
 
 #define PAGE		4096ULL
@@ -74,7 +76,7 @@
 #define TAG_IDENT	1ULL
 #define TAG_UNIQUE	2ULL		/* + the VM's index */
 #define KSM_SYSFS	"/sys/kernel/mm/ksm/"
-#define SHARE_SYSFS	"/sys/kernel/vmem/share/"
+#define SHARE_SYSFS	"share/"		/* under vmem's sysfs root */
 
 /* ---- guest ---- */
 
@@ -148,45 +150,23 @@ static void sleep_until(double t)
 		usleep((useconds_t)(d * 1e6));
 }
 
-static long long read_num(const char *path)
-{
-	char buf[64];
-	FILE *f = fopen(path, "r");
-	long long v = -1;
-
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtoll(buf, NULL, 0);
-	fclose(f);
-	return v;
-}
-
-static void write_num(const char *path, long long v)
-{
-	FILE *f = fopen(path, "w");
-	int ok;
-
-	TEST_ASSERT(f, "opening %s: %s", path, strerror(errno));
-	ok = fprintf(f, "%lld\n", v) > 0;
-	ok &= !fclose(f);
-	TEST_ASSERT(ok, "writing %lld to %s: %s", v, path, strerror(errno));
-}
-
+/* Knobs and counters: vmem's (SHARE_SYSFS) or KSM's (KSM_SYSFS). */
 static long long knob(const char *dir, const char *name)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s%s", dir, name);
-	return read_num(path);
+	return vmemsysfs_num(path);
 }
 
 static void set_knob(const char *dir, const char *name, long long v)
 {
 	char path[256];
+	int r;
 
 	snprintf(path, sizeof(path), "%s%s", dir, name);
-	write_num(path, v);
+	r = vmemsysfs_write_num(path, v);
+	TEST_ASSERT(!r, "writing %lld to %s: %s", v, path, strerror(-r));
 }
 
 /* The pid of the kernel thread named @comm, or -1. */
@@ -388,7 +368,7 @@ static void *runner_fn(void *arg)
 	setpriority(PRIO_PROCESS, gettid(), 19);
 	__atomic_store_n(&rn->tid, gettid(), __ATOMIC_RELAXED);
 	while (!__atomic_load_n(&stop_runners, __ATOMIC_RELAXED)) {
-		int r = __vcpu_run(rn->vcpu);
+		int r = __vcpu_run_to_exit(rn->vcpu);
 
 		if (r || rn->vcpu->exit.reason != VMEM_EXIT_IO) {
 			if (r)

@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,16 +37,14 @@ static int vm_with_pages(int dev, const char *name, int pages)
 {
 	struct vmem_vm_config cfg = vmem_config(64 * MiB);
 	static char page[4096];
-	struct vmem_guest_rw rw = { .buf = (unsigned long)page, .len = 4096 };
 	int vm, i;
 
 	strcpy(cfg.name, name);
-	vm = vmem_create_vm(dev, &cfg);
+	vm = vmemio_create_vm(dev, &cfg);
 	for (i = 0; vm >= 0 && i < pages; i++) {
 		/* Unlike each other and not zero: nothing for the scanner. */
 		snprintf(page, sizeof(page), "%s page %d", name, i);
-		rw.gpa = (__u64)i * 4096;
-		if (ioctl(vm, VMEM_WRITE_GUEST, &rw))
+		if (vmemio_write_guest(vm, (__u64)i * 4096, page, sizeof(page)))
 			return -1;
 	}
 	return vm;
@@ -56,13 +53,9 @@ static int vm_with_pages(int dev, const char *name, int pages)
 static const char *backend(void)
 {
 	static char buf[32];
-	FILE *f = fopen(VMEM_SYSFS "/backend", "r");
 
-	if (!f || !fgets(buf, sizeof(buf), f))
+	if (vmemsysfs_read("backend", buf, sizeof(buf)))
 		strcpy(buf, "?");
-	if (f)
-		fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
 	return buf;
 }
 
@@ -73,7 +66,7 @@ TEST(cli_ls_and_stat_show_the_vms)
 
 	if (access("./vmemctl", X_OK))
 		SKIP(return, "no ./vmemctl in the payload");
-	dev = open(VMEM_DEV, O_RDWR);
+	dev = vmemio_open();
 	ASSERT_LE(0, dev);
 	a = vm_with_pages(dev, "cli-a", PAGES);
 	b = vm_with_pages(dev, "cli-b", PAGES / 2);
@@ -87,9 +80,9 @@ TEST(cli_ls_and_stat_show_the_vms)
 
 	ASSERT_EQ(0, run("stat cli-a cli-b", out, sizeof(out))) TH_LOG("%s", out);
 	snprintf(want, sizeof(want), "cli-a:\n  allocated              %lld\n",
-		 vmem_vm_sysfs("cli-a", "allocated"));
+		 vmemsysfs_vm_num("cli-a", "allocated"));
 	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
-	EXPECT_LE(PAGES, vmem_vm_sysfs("cli-a", "allocated"));
+	EXPECT_LE(PAGES, vmemsysfs_vm_num("cli-a", "allocated"));
 	EXPECT_NE(NULL, strstr(out, "  mem_size               67108864\n"));
 
 	ASSERT_EQ(0, run("top -n 1", out, sizeof(out))) TH_LOG("%s", out);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Object lifetime: fds closed in every order, mappings that outlive fds,
- * many create/destroy cycles, and hardware virtualization being held only
- * while VMs exist.
+ * fds inherited across fork, many create/destroy cycles, and a process
+ * killed while its vCPU is in guest mode, whose VM goes with it and every
+ * page back to the pool.
  */
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "vmem_test.h"
 #include "vmem_util.h"
 
 FIXTURE(life) {
@@ -16,10 +19,10 @@ FIXTURE(life) {
 
 FIXTURE_SETUP(life)
 {
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
-	ASSERT_EQ(0, vmem_sysfs("nr_vms"));
-	ASSERT_EQ(0, vmem_sysfs("nr_vcpus"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
 FIXTURE_TEARDOWN(life)
@@ -30,14 +33,14 @@ FIXTURE_TEARDOWN(life)
 static int make_vm(int dev, int *vcpus, int n)
 {
 	struct vmem_vm_config cfg = vmem_config(8 * MiB);
-	int vm = vmem_create_vm(dev, &cfg), i;
+	int vm = vmemio_create_vm(dev, &cfg), i;
 
 	for (i = 0; vm >= 0 && i < n; i++)
-		vcpus[i] = vmem_create_vcpu(vm, i);
+		vcpus[i] = vmemio_create_vcpu(vm, i);
 	return vm;
 }
 
-TEST_F(life, fd_close_vm_before_vcpus)
+TEST_F(life, lifetime_close_vm_before_vcpus)
 {
 	int vcpus[2], vm = make_vm(self->dev, vcpus, 2);
 
@@ -45,45 +48,45 @@ TEST_F(life, fd_close_vm_before_vcpus)
 	ASSERT_LE(0, vcpus[0]);
 	ASSERT_LE(0, vcpus[1]);
 	close(vm);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));	/* kept alive by the vCPUs */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));	/* kept alive by the vCPUs */
 	close(vcpus[0]);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vcpus[1]);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
-TEST_F(life, fd_close_vcpus_before_vm)
+TEST_F(life, lifetime_close_vcpus_before_vm)
 {
 	int vcpus[2], vm = make_vm(self->dev, vcpus, 2);
 
 	ASSERT_LE(0, vm);
 	close(vcpus[1]);
 	close(vcpus[0]);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(2, vmem_sysfs("nr_vcpus"));	/* freed with the VM */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(2, vmemsysfs_num("nr_vcpus"));	/* freed with the VM */
 	close(vm);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
 }
 
-TEST_F(life, fd_close_dev_first)
+TEST_F(life, lifetime_close_dev_first)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
 
 	ASSERT_LE(0, vm);
 	close(self->dev);
-	self->dev = open(VMEM_DEV, O_RDWR);	/* for the teardown */
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	self->dev = vmemio_open();	/* for the teardown */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vm);
 	close(vcpus[0]);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
-TEST_F(life, fd_mapping_outlives_fds)
+TEST_F(life, lifetime_mapping_outlives_fds)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1);
-	long size = ioctl(self->dev, VMEM_GET_VCPU_MMAP_SIZE, 0);
+	long size = vmemio_get_vcpu_mmap_size(self->dev);
 	volatile unsigned char *run;
 
 	ASSERT_LE(0, vm);
@@ -91,13 +94,13 @@ TEST_F(life, fd_mapping_outlives_fds)
 	ASSERT_NE(MAP_FAILED, run);
 	close(vcpus[0]);
 	close(vm);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));	/* the mapping pins it */
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));	/* the mapping pins it */
 	run[0] = 1;				/* and it is still usable */
 	munmap((void *)run, size);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
-TEST_F(life, fd_inherited_by_child)
+TEST_F(life, lifetime_fds_inherited_by_child)
 {
 	int vcpus[1], vm = make_vm(self->dev, vcpus, 1), status;
 	pid_t pid;
@@ -111,13 +114,13 @@ TEST_F(life, fd_inherited_by_child)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(vcpus[0]);
 	close(vm);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
-TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
+TEST_F_TIMEOUT(life, lifetime_create_destroy_1000_cycles, 600)
 {
 	int i, vcpus[2];
 
@@ -138,26 +141,60 @@ TEST_F_TIMEOUT(life, fd_create_destroy_1000_cycles, 600)
 			close(vm);
 		}
 	}
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(0, vmem_sysfs("nr_vcpus"));
-	EXPECT_EQ(0, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
+	EXPECT_EQ(0, vmemsysfs_num("pool_allocated_pages"));
 }
 
-TEST_F(life, hw_enabled_only_while_vms_exist)
+static void guest_touch_and_spin(__u64 base, __u64 pages)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int vcpus[1], vm, vm2;
+	__u64 i;
 
-	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
-	vm = make_vm(self->dev, vcpus, 0);
-	ASSERT_LE(0, vm);
-	EXPECT_EQ(cpus, vmem_sysfs("hw_enabled_cpus"));
-	vm2 = make_vm(self->dev, vcpus, 0);
-	ASSERT_LE(0, vm2);
-	close(vm);
-	EXPECT_EQ(cpus, vmem_sysfs("hw_enabled_cpus"));
-	close(vm2);
-	EXPECT_EQ(0, vmem_sysfs("hw_enabled_cpus"));
+	for (i = 0; i < pages; i++)
+		*(volatile __u8 *)(base + i * 4096) = 1;
+	GUEST_SYNC(0);
+	for (;;)
+		;
+}
+
+TEST(lifetime_process_killed_inside_run_frees_everything)
+{
+	long long pool_before = vmemsysfs_num("pool_allocated_pages");
+	int pipefd[2], status;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct vmem_test_vcpu *vcpu;
+		struct vmem_test_vm *vm;
+		__u64 base;
+
+		vm = vm_create_with_one_vcpu(&vcpu, guest_touch_and_spin);
+		base = vm_alloc(vm, 8 << 20);
+		vcpu_args_set(vcpu, 2, base, (__u64)(8 << 20) / 4096);
+		if (vcpu_run_ucall(vcpu, NULL) != UCALL_SYNC)
+			_exit(1);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		vmemio_run(vcpu->vcpu->fd);	/* spins until killed */
+		_exit(2);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
+	EXPECT_LE(pool_before + 2048, vmemsysfs_num("pool_allocated_pages"));
+	usleep(100 * 1000);			/* well inside guest mode now */
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vcpus"));
+	EXPECT_EQ(pool_before, vmemsysfs_num("pool_allocated_pages"));
+	EXPECT_EQ(0, vmemsysfs_num("hw_enabled_cpus"));
 }
 
 TEST_HARNESS_MAIN

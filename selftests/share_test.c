@@ -10,7 +10,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -27,11 +26,10 @@ static const char *const knobs[] = { "enabled", "scan_rate", "vm_scan_rate",
 
 static int knob_set(const char *knob, long long v)
 {
-	char path[128], val[32];
+	char path[128];
 
-	snprintf(path, sizeof(path), VMEM_SYSFS "/share/%s", knob);
-	snprintf(val, sizeof(val), "%lld", v);
-	return write_str(path, val);
+	snprintf(path, sizeof(path), "share/%s", knob);
+	return vmemsysfs_write_num(path, v);
 }
 
 static long long share_counter(const char *name)
@@ -39,7 +37,7 @@ static long long share_counter(const char *name)
 	char path[128];
 
 	snprintf(path, sizeof(path), "share/%s", name);
-	return vmem_sysfs(path);
+	return vmemsysfs_num(path);
 }
 
 FIXTURE(share) {
@@ -51,9 +49,9 @@ FIXTURE_SETUP(share)
 {
 	unsigned int i;
 
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
-	ASSERT_EQ(0, vmem_sysfs("nr_vms"));
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms"));
 	for (i = 0; i < NR_KNOBS; i++)
 		self->saved[i] = share_counter(knobs[i]);
 	ASSERT_EQ(0, knob_set("scan_rate", 200000));
@@ -80,18 +78,9 @@ static int bare_vm(int dev, struct bare_vm *vm, __u64 salt)
 	struct vmem_vm_config cfg = vmem_config(4 << 20);
 
 	cfg.salt = salt;
-	vm->fd = vmem_create_vm(dev, &cfg);
+	vm->fd = vmemio_create_vm(dev, &cfg);
 	memcpy(vm->name, cfg.name, sizeof(vm->name));
 	return vm->fd;
-}
-
-static int guest_rw(struct bare_vm *vm, unsigned long req, __u64 gpa,
-		    void *buf, __u64 len)
-{
-	struct vmem_guest_rw rw = { .gpa = gpa, .buf = (unsigned long)buf,
-				    .len = len };
-
-	return ioctl(vm->fd, req, &rw);
 }
 
 static struct vmem_vm_stats vm_stats(struct bare_vm *vm)
@@ -99,7 +88,7 @@ static struct vmem_vm_stats vm_stats(struct bare_vm *vm)
 	struct vmem_vm_stats st;
 
 	memset(&st, 0xff, sizeof(st));
-	ioctl(vm->fd, VMEM_GET_VM_STATS, &st);
+	vmemio_get_vm_stats(vm->fd, &st);
 	return st;
 }
 
@@ -124,7 +113,7 @@ static int write_pages(struct bare_vm *vm, unsigned int seed)
 
 	for (i = 0; i < N; i++)
 		fill_page(buf + i * PAGE, i, seed);
-	return guest_rw(vm, VMEM_WRITE_GUEST, 0, buf, sizeof(buf));
+	return vmemio_write_guest(vm->fd, 0, buf, sizeof(buf));
 }
 
 /* 1 if all N pages of @vm hold the content of @seed. */
@@ -133,7 +122,7 @@ static int pages_are(struct bare_vm *vm, unsigned int seed)
 	static unsigned char buf[N * PAGE], want[PAGE];
 	unsigned int i;
 
-	if (guest_rw(vm, VMEM_READ_GUEST, 0, buf, sizeof(buf)))
+	if (vmemio_read_guest(vm->fd, 0, buf, sizeof(buf)))
 		return 0;
 	for (i = 0; i < N; i++) {
 		fill_page(want, i, seed);
@@ -176,10 +165,10 @@ TEST_F_TIMEOUT(share, share_identical_pages_across_vms, 200)
 
 	ASSERT_LE(0, bare_vm(self->dev, &a, 0));
 	ASSERT_LE(0, bare_vm(self->dev, &b, 0));
-	pool0 = vmem_sysfs("pool_allocated_pages");
+	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(0, write_pages(&a, 1));
 	ASSERT_EQ(0, write_pages(&b, 1));
-	EXPECT_EQ(pool0 + 2 * N, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0 + 2 * N, vmemsysfs_num("pool_allocated_pages"));
 	ASSERT_TRUE(WAIT_FOR(vm_stats(&a).shared == N && vm_stats(&b).shared == N))
 		TH_LOG("shared: %llu and %llu of %d", vm_stats(&a).shared,
 		       vm_stats(&b).shared, N);
@@ -188,12 +177,12 @@ TEST_F_TIMEOUT(share, share_identical_pages_across_vms, 200)
 	EXPECT_EQ(N, share_counter("pages_shared"));
 	EXPECT_EQ(2 * N, share_counter("pages_sharing"));
 	EXPECT_EQ(N * PAGE, share_counter("bytes_saved"));
-	EXPECT_EQ(pool0 + N, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0 + N, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_TRUE(pages_are(&a, 1));
 	EXPECT_TRUE(pages_are(&b, 1));
 	close(a.fd);
 	close(b.fd);
-	EXPECT_EQ(pool0, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool0, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_EQ(0, share_counter("pages_shared"));
 	EXPECT_EQ(0, share_counter("pages_sharing"));
 	EXPECT_EQ(0, share_counter("hints"));
@@ -215,38 +204,38 @@ TEST_F_TIMEOUT(share, share_write_after_sharing_is_private, 200)
 	ASSERT_EQ(0, knob_set("enabled", 0));	/* hold the state still */
 
 	/* A rewrites the first half: each write copies, B keeps its data. */
-	pool = vmem_sysfs("pool_allocated_pages");
+	pool = vmemsysfs_num("pool_allocated_pages");
 	for (i = 0; i < N / 2; i++) {
 		fill_page(page, i, 3);
-		ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, (__u64)i * PAGE,
-				      page, PAGE));
+		ASSERT_EQ(0, vmemio_write_guest(a.fd, (__u64)i * PAGE, page,
+						PAGE));
 	}
 	st = vm_stats(&a);
 	EXPECT_EQ(N / 2, st.cow_breaks);
 	EXPECT_EQ(N / 2, st.allocated);
 	EXPECT_EQ(N / 2, st.shared);
-	EXPECT_EQ(pool + N / 2, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool + N / 2, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_TRUE(pages_are(&b, 2));
 
 	/* B is now the last sharer of those frames: it gets them without a copy. */
-	pool = vmem_sysfs("pool_allocated_pages");
+	pool = vmemsysfs_num("pool_allocated_pages");
 	for (i = 0; i < N / 2; i++) {
 		fill_page(page, i, 4);
-		ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, (__u64)i * PAGE,
-				      page, PAGE));
+		ASSERT_EQ(0, vmemio_write_guest(b.fd, (__u64)i * PAGE, page,
+						PAGE));
 	}
 	st = vm_stats(&b);
 	EXPECT_EQ(N / 2, st.cow_breaks);
-	EXPECT_EQ(pool, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(pool, vmemsysfs_num("pool_allocated_pages"));
 	EXPECT_EQ(N / 2, share_counter("pages_shared"));
 	for (i = 0; i < N / 2; i++) {
 		unsigned char got[PAGE];
 
 		fill_page(page, i, 3);
-		ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, (__u64)i * PAGE, got, PAGE));
+		ASSERT_EQ(0, vmemio_read_guest(a.fd, (__u64)i * PAGE, got, PAGE));
 		EXPECT_EQ(0, memcmp(got, page, PAGE));
 		fill_page(page, i, 4);
-		ASSERT_EQ(0, guest_rw(&b, VMEM_READ_GUEST, (__u64)i * PAGE, got, PAGE));
+		ASSERT_EQ(0, vmemio_read_guest(b.fd, (__u64)i * PAGE, got, PAGE));
 		EXPECT_EQ(0, memcmp(got, page, PAGE));
 	}
 	close(a.fd);
@@ -262,22 +251,22 @@ TEST_F_TIMEOUT(share, share_zero_pages_map_the_zero_page, 200)
 
 	ASSERT_LE(0, bare_vm(self->dev, &a, 1));
 	ASSERT_LE(0, bare_vm(self->dev, &b, 2));	/* other salt */
-	pool0 = vmem_sysfs("pool_allocated_pages");
+	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(0, knob_set("zero_across_salts", 1));
-	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
-	ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(a.fd, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(b.fd, 0, zeros, sizeof(zeros)));
 	ASSERT_TRUE(WAIT_FOR(vm_stats(&a).zero == N && vm_stats(&b).zero == N));
 	EXPECT_EQ(0, vm_stats(&a).allocated);
 	EXPECT_EQ(0, share_counter("pages_shared"));	/* no frame needed */
 	EXPECT_EQ(2 * N * PAGE, share_counter("bytes_saved"));
-	EXPECT_EQ(pool0, vmem_sysfs("pool_allocated_pages"));
-	ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, 7 * PAGE, got, PAGE));
+	EXPECT_EQ(pool0, vmemsysfs_num("pool_allocated_pages"));
+	ASSERT_EQ(0, vmemio_read_guest(a.fd, 7 * PAGE, got, PAGE));
 	EXPECT_EQ(NULL, memchr(got, 1, PAGE));
 	/* A write gives a fresh private page. */
-	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 7 * PAGE + 9, &one, 1));
+	ASSERT_EQ(0, vmemio_write_guest(a.fd, 7 * PAGE + 9, &one, 1));
 	EXPECT_EQ(1, vm_stats(&a).cow_breaks);
 	EXPECT_EQ(N - 1, vm_stats(&a).zero);
-	ASSERT_EQ(0, guest_rw(&a, VMEM_READ_GUEST, 7 * PAGE, got, PAGE));
+	ASSERT_EQ(0, vmemio_read_guest(a.fd, 7 * PAGE, got, PAGE));
 	EXPECT_EQ(1, got[9]);
 	close(a.fd);
 	close(b.fd);
@@ -292,8 +281,8 @@ TEST_F_TIMEOUT(share, share_zero_pages_stay_within_salt_when_switched_off, 200)
 	ASSERT_EQ(0, knob_set("zero_across_salts", 0));
 	ASSERT_LE(0, bare_vm(self->dev, &a, 1));
 	ASSERT_LE(0, bare_vm(self->dev, &b, 2));
-	ASSERT_EQ(0, guest_rw(&a, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
-	ASSERT_EQ(0, guest_rw(&b, VMEM_WRITE_GUEST, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(a.fd, 0, zeros, sizeof(zeros)));
+	ASSERT_EQ(0, vmemio_write_guest(b.fd, 0, zeros, sizeof(zeros)));
 	/* Each salt gets its own frame of zeros. */
 	ASSERT_TRUE(WAIT_FOR(vm_stats(&a).shared == N && vm_stats(&b).shared == N));
 	EXPECT_EQ(0, vm_stats(&a).zero);
@@ -316,9 +305,9 @@ TEST_F_TIMEOUT(share, share_different_salts_never_share, 200)
 	EXPECT_EQ(0, vm_stats(&b).shared);
 	EXPECT_EQ(0, share_counter("pages_shared"));
 	/* Same salt from now on: the same pages are shared. */
-	snprintf(path, sizeof(path), VMEM_SYSFS "/vms/%s/salt", b.name);
-	ASSERT_EQ(0, write_str(path, "11"));
-	EXPECT_EQ(11, vmem_vm_sysfs(b.name, "salt"));
+	snprintf(path, sizeof(path), "vms/%s/salt", b.name);
+	ASSERT_EQ(0, vmemsysfs_write(path, "11"));
+	EXPECT_EQ(11, vmemsysfs_vm_num(b.name, "salt"));
 	EXPECT_TRUE(WAIT_FOR(vm_stats(&a).shared == N && vm_stats(&b).shared == N));
 	close(a.fd);
 	close(b.fd);

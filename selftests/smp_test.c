@@ -6,7 +6,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
 #include "vmem_test.h"
@@ -70,7 +69,7 @@ TEST(smp_flush_hammered_while_four_vcpus_write)
 	do {
 		unsigned int slow = 0;
 
-		ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 0));
+		ASSERT_EQ(0, vmemio_drop_mappings(vm->vm->fd));
 		drops++;
 		for (i = 0; i < NR_VCPUS; i++)
 			slow += __atomic_load_n(&rn[i].syncs, __ATOMIC_RELAXED) <
@@ -90,7 +89,7 @@ TEST(smp_flush_hammered_while_four_vcpus_write)
 		vcpu_runner_join(&rn[i]);
 		EXPECT_TRUE(rn[i].ok) TH_LOG("vCPU %d: %s", i, rn[i].why);
 	}
-	ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_GET_VM_STATS, &st));
+	ASSERT_EQ(0, vmemio_get_vm_stats(vm->vm->fd, &st));
 	TH_LOG("%lu drops while running; %llu second-level faults",
 	       drops, st.npt_faults);
 	EXPECT_LE(MIN_DROPS, drops);
@@ -129,7 +128,7 @@ TEST(smp_sixteen_vms_at_once)
 		vcpu_args_set(vcpu[i], 1, (__u64)20000);
 		rn[i].vcpu = vcpu[i];
 	}
-	EXPECT_EQ(NR_VMS, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(NR_VMS, vmemsysfs_num("nr_vms"));
 	for (i = 0; i < NR_VMS; i++)
 		ASSERT_EQ(0, vcpu_runner_start(&rn[i]));
 	for (i = 0; i < NR_VMS; i++) {
@@ -138,7 +137,7 @@ TEST(smp_sixteen_vms_at_once)
 	}
 	for (i = 0; i < NR_VMS; i++)
 		vm_free(vm[i]);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
 TEST_HARNESS_MAIN

@@ -15,9 +15,9 @@ FIXTURE(vm) {
 
 FIXTURE_SETUP(vm)
 {
-	self->dev = open(VMEM_DEV, O_RDWR);
+	self->dev = vmemio_open();
 	ASSERT_LE(0, self->dev);
-	ASSERT_EQ(0, vmem_sysfs("nr_vms")) TH_LOG("a VM leaked from a previous test");
+	ASSERT_EQ(0, vmemsysfs_num("nr_vms")) TH_LOG("a VM leaked from a previous test");
 }
 
 FIXTURE_TEARDOWN(vm)
@@ -28,7 +28,7 @@ FIXTURE_TEARDOWN(vm)
 /* Create with @cfg and expect failure with errno @err. */
 #define EXPECT_CREATE_FAILS(err, cfg)					\
 	do {								\
-		int __fd = vmem_create_vm(self->dev, &(cfg));		\
+		int __fd = vmemio_create_vm(self->dev, &(cfg));		\
 		EXPECT_EQ(-(err), __fd);				\
 		if (__fd >= 0)						\
 			close(__fd);					\
@@ -41,17 +41,17 @@ TEST_F(vm, vm_create_writes_back_id_and_name)
 	int fd;
 
 	cfg.id = 12345;		/* ignored on input */
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	snprintf(expect, sizeof(expect), "vm%u", cfg.id);
 	EXPECT_STREQ(expect, cfg.name);
-	EXPECT_EQ(cfg.id, vmem_vm_sysfs(cfg.name, "id"));
-	EXPECT_EQ(16 * MiB, vmem_vm_sysfs(cfg.name, "mem_size"));
-	EXPECT_EQ(VMEM_DEFAULT_SHARES, vmem_vm_sysfs(cfg.name, "shares"));
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(cfg.id, vmemsysfs_vm_num(cfg.name, "id"));
+	EXPECT_EQ(16 * MiB, vmemsysfs_vm_num(cfg.name, "mem_size"));
+	EXPECT_EQ(VMEM_DEFAULT_SHARES, vmemsysfs_vm_num(cfg.name, "shares"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(fd);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
-	EXPECT_EQ(-1, vmem_vm_sysfs(cfg.name, "id"));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
+	EXPECT_EQ(-1, vmemsysfs_vm_num(cfg.name, "id"));
 }
 
 TEST_F(vm, vm_create_keeps_given_parameters)
@@ -63,12 +63,12 @@ TEST_F(vm, vm_create_keeps_given_parameters)
 	cfg.shares = 2500;
 	cfg.salt = 77;
 	cfg.min_size = 4 * MiB;
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	EXPECT_STREQ("guest-A_1.x", cfg.name);
-	EXPECT_EQ(2500, vmem_vm_sysfs("guest-A_1.x", "shares"));
-	EXPECT_EQ(77, vmem_vm_sysfs("guest-A_1.x", "salt"));
-	EXPECT_EQ(4 * MiB, vmem_vm_sysfs("guest-A_1.x", "min_size"));
+	EXPECT_EQ(2500, vmemsysfs_vm_num("guest-A_1.x", "shares"));
+	EXPECT_EQ(77, vmemsysfs_vm_num("guest-A_1.x", "salt"));
+	EXPECT_EQ(4 * MiB, vmemsysfs_vm_num("guest-A_1.x", "min_size"));
 	close(fd);
 }
 
@@ -118,11 +118,11 @@ TEST_F(vm, vm_create_rejects_absurd_sizes)
 TEST_F(vm, vm_create_accepts_max_size_without_allocating)
 {
 	struct vmem_vm_config cfg = vmem_config(VMEM_MAX_MEM_SIZE);
-	long long before = vmem_sysfs("pool_allocated_pages");
-	int fd = vmem_create_vm(self->dev, &cfg);
+	long long before = vmemsysfs_num("pool_allocated_pages");
+	int fd = vmemio_create_vm(self->dev, &cfg);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(before, vmem_sysfs("pool_allocated_pages"));
+	EXPECT_EQ(before, vmemsysfs_num("pool_allocated_pages"));
 	close(fd);
 }
 
@@ -170,30 +170,29 @@ TEST_F(vm, vm_create_rejects_duplicate_name)
 	int fd, fd2;
 
 	strcpy(cfg.name, "twin");
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
 	EXPECT_CREATE_FAILS(EEXIST, cfg);
-	EXPECT_EQ(1, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(1, vmemsysfs_num("nr_vms"));
 	close(fd);
 	/* The name is free again once the VM is gone. */
-	fd2 = vmem_create_vm(self->dev, &cfg);
+	fd2 = vmemio_create_vm(self->dev, &cfg);
 	EXPECT_LE(0, fd2);
 	close(fd2);
 }
 
 TEST_F(vm, vm_create_rejects_bad_pointer)
 {
-	EXPECT_EQ(-1, ioctl(self->dev, VMEM_CREATE_VM, NULL));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->dev, VMEM_CREATE_VM, (void *)8));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(0, vmem_sysfs("nr_vms"));
+	EXPECT_EQ(-EFAULT, vmemio_create_vm(self->dev, NULL));
+	EXPECT_EQ(-EFAULT, vmemio_create_vm(self->dev,
+					    (struct vmem_vm_config *)8));
+	EXPECT_EQ(0, vmemsysfs_num("nr_vms"));
 }
 
 TEST_F(vm, vm_create_admission_control)
 {
-	long long pool = vmem_sysfs("pool_mb") * MiB;
-	long long reserved = vmem_sysfs("pool_reserved_pages");
+	long long pool = vmemsysfs_num("pool_mb") * MiB;
+	long long reserved = vmemsysfs_num("pool_reserved_pages");
 	struct vmem_vm_config cfg = vmem_config(VMEM_MAX_MEM_SIZE);
 	int fd;
 
@@ -203,38 +202,36 @@ TEST_F(vm, vm_create_admission_control)
 	EXPECT_CREATE_FAILS(ENOMEM, cfg);
 	/* ...one that fits is accounted... */
 	cfg.min_size = pool / 2;
-	fd = vmem_create_vm(self->dev, &cfg);
+	fd = vmemio_create_vm(self->dev, &cfg);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(reserved + pool / 2 / 4096, vmem_sysfs("pool_reserved_pages"));
+	EXPECT_EQ(reserved + pool / 2 / 4096, vmemsysfs_num("pool_reserved_pages"));
 	/* ...and the next one must fit in what is left. */
 	cfg.min_size = pool / 2 + 4096;
 	cfg.name[0] = '\0';
 	EXPECT_CREATE_FAILS(ENOMEM, cfg);
 	close(fd);
-	EXPECT_EQ(reserved, vmem_sysfs("pool_reserved_pages"));
+	EXPECT_EQ(reserved, vmemsysfs_num("pool_reserved_pages"));
 }
 
 TEST_F(vm, vm_create_limited_by_max_vms)
 {
-	long long old = vmem_sysfs("max_vms");
+	long long old = vmemsysfs_num("max_vms");
 	struct vmem_vm_config cfg = vmem_config(16 * MiB);
-	char buf[32];
 	int fds[3], i;
 
-	ASSERT_EQ(0, write_str(VMEM_SYSFS "/max_vms", "2"));
+	ASSERT_EQ(0, vmemsysfs_write("max_vms", "2"));
 	for (i = 0; i < 2; i++) {
 		cfg.name[0] = '\0';
-		fds[i] = vmem_create_vm(self->dev, &cfg);
+		fds[i] = vmemio_create_vm(self->dev, &cfg);
 		EXPECT_LE(0, fds[i]);
 	}
 	cfg.name[0] = '\0';
 	EXPECT_CREATE_FAILS(ENOSPC, cfg);
 	for (i = 0; i < 2; i++)
 		close(fds[i]);
-	EXPECT_EQ(-EINVAL, write_str(VMEM_SYSFS "/max_vms", "0"));
-	EXPECT_EQ(-EINVAL, write_str(VMEM_SYSFS "/max_vms", "100000"));
-	snprintf(buf, sizeof(buf), "%lld", old);
-	EXPECT_EQ(0, write_str(VMEM_SYSFS "/max_vms", buf));
+	EXPECT_EQ(-EINVAL, vmemsysfs_write("max_vms", "0"));
+	EXPECT_EQ(-EINVAL, vmemsysfs_write("max_vms", "100000"));
+	EXPECT_EQ(0, vmemsysfs_write_num("max_vms", old));
 }
 
 TEST_HARNESS_MAIN

@@ -85,7 +85,7 @@ struct vmem_test_vm {
  * @vm:		its VM.
  * @vcpu:	the libvmem vCPU.
  * @id:		vCPU id.
- * @exit:	why the last run returned (valid after vcpu_run()).
+ * @exit:	why the last run returned (valid after vcpu_run_to_exit()).
  * @io_pending:	the last exit was I/O or MMIO not yet completed by a run.
  */
 struct vmem_test_vcpu {
@@ -126,8 +126,8 @@ int __vm_vcpu_add(struct vmem_test_vm *vm, unsigned int id, void *guest_code,
 struct vmem_test_vcpu *vm_vcpu_add(struct vmem_test_vm *vm, unsigned int id,
 				   void *guest_code);
 void vcpu_args_set(struct vmem_test_vcpu *vcpu, unsigned int n, ...);
-int __vcpu_run(struct vmem_test_vcpu *vcpu);
-void vcpu_run(struct vmem_test_vcpu *vcpu);
+int __vcpu_run_to_exit(struct vmem_test_vcpu *vcpu);
+void vcpu_run_to_exit(struct vmem_test_vcpu *vcpu);
 void vcpu_run_complete_io(struct vmem_test_vcpu *vcpu);
 void vcpu_regs_get(struct vmem_test_vcpu *vcpu, struct vmem_regs *regs);
 void vcpu_regs_set(struct vmem_test_vcpu *vcpu, const struct vmem_regs *regs);

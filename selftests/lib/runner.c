@@ -14,7 +14,8 @@ static void *vcpu_runner_main(void *arg)
 	__u64 cmd;
 
 	for (;;) {
-		if (__vcpu_run(rn->vcpu) || rn->vcpu->exit.reason != VMEM_EXIT_IO) {
+		if (__vcpu_run_to_exit(rn->vcpu) ||
+		    rn->vcpu->exit.reason != VMEM_EXIT_IO) {
 			vcpu_exit_describe(rn->vcpu, rn->why, sizeof(rn->why));
 			break;
 		}

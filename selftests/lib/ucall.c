@@ -79,7 +79,7 @@ static void read_guest_str(struct vmem_test_vm *vm, __u64 gva, char *buf,
 
 /**
  * get_ucall() - decode the vCPU's last exit as a ucall.
- * @vcpu: the vCPU, after vcpu_run().
+ * @vcpu: the vCPU, after vcpu_run_to_exit().
  * @uc: filled in (zeroed if the exit was no ucall); may be NULL.
  *
  * Return: UCALL_* (UCALL_NONE if the last exit was not a ucall).
@@ -186,7 +186,7 @@ __u64 vcpu_run_ucall(struct vmem_test_vcpu *vcpu, struct ucall *uc)
 
 	if (!uc)
 		uc = &tmp;
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	cmd = get_ucall(vcpu, uc);
 	switch (cmd) {
 	case UCALL_SYNC:

@@ -328,12 +328,12 @@ void vcpu_args_set(struct vmem_test_vcpu *vcpu, unsigned int n, ...)
 }
 
 /**
- * __vcpu_run() - run until the next exit; vcpu->exit says why.
+ * __vcpu_run_to_exit() - run until the next exit; vcpu->exit says why.
  * @vcpu: the vCPU.
  *
  * Return: 0 or -errno.
  */
-int __vcpu_run(struct vmem_test_vcpu *vcpu)
+int __vcpu_run_to_exit(struct vmem_test_vcpu *vcpu)
 {
 	int r = vmem_vcpu_run(vcpu->vcpu, &vcpu->exit);
 
@@ -343,14 +343,14 @@ int __vcpu_run(struct vmem_test_vcpu *vcpu)
 }
 
 /**
- * vcpu_run() - run until the next exit; asserts the run itself worked.
+ * vcpu_run_to_exit() - run until the next exit; asserts the run itself worked.
  * @vcpu: the vCPU.
  *
  * Skips the test if the kernel cannot run vCPUs (-ENOTTY).
  */
-void vcpu_run(struct vmem_test_vcpu *vcpu)
+void vcpu_run_to_exit(struct vmem_test_vcpu *vcpu)
 {
-	int r = __vcpu_run(vcpu);
+	int r = __vcpu_run_to_exit(vcpu);
 
 	if (r == -ENOTTY)
 		__test_skip("%s cannot run vCPUs yet (RUN: %s)",
@@ -370,7 +370,7 @@ void vcpu_run_complete_io(struct vmem_test_vcpu *vcpu)
 	if (!vcpu->io_pending)
 		return;
 	vmem_vcpu_request_exit(vcpu->vcpu);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_INTR);
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmemctl ls / stat / top against a made-up copy of /sys/kernel/vmem
- * ($VMEM_SYSFS): the numbers each column shows, sorting, unit conversion,
- * and the errors for a missing module or VM. Runs vmemctl from the tree
- * (userland/vmemctl/vmemctl, found relative to this program).
+ * ($VMEM_SYSFS, built with libvmem's vmemsysfs_create()): the numbers each
+ * column shows, sorting, unit conversion, and the errors for a missing
+ * module or VM. Runs vmemctl from the tree (userland/vmemctl/vmemctl, found
+ * relative to this program).
  */
 #include <libgen.h>
 #include <limits.h>
@@ -14,42 +15,57 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <vmem/sysfs.h>
+
 #include "kselftest_harness.h"
 
 static char vmemctl[PATH_MAX];
 
-static void put(const char *dir, const char *name, const char *val)
+/* The module's own attributes, as the fixture's tree shows them. */
+static const char *const module_attrs[][2] = {
+	{ "backend", "vmx" },
+	{ "nr_vms", "2" },
+	{ "nr_vcpus", "4" },
+	{ "pool_mb", "1024" },
+	{ "pool_allocated_pages", "25600" },
+	{ "pool_reserved_pages", "8192" },
+	{ "pool_free_pages", "236544" },
+	{ "share/enabled", "1" },
+	{ "share/bytes_saved", "52428800" },
+	{ "share/pages_shared", "1000" },
+	{ "share/pages_sharing", "2000" },
+	{ "share/zero_pages", "300" },
+	{ "share/cow_breaks", "42" },
+};
+
+/* VM @name in the tree under $VMEM_SYSFS; returns 0 or -errno. */
+static int add_vm(const char *name, const char *id, const char *size,
+		  const char *allocated, const char *shared)
 {
-	char path[PATH_MAX];
-	FILE *f;
+	const char *const attrs[][2] = {
+		{ "id", id },
+		{ "mem_size", size },
+		{ "min_size", "16777216" },
+		{ "shares", "2000" },
+		{ "nr_vcpus", "2" },
+		{ "allocated", allocated },
+		{ "touched", "1024" },
+		{ "shared", shared },
+		{ "zero", "256" },
+		{ "cow_breaks", "7" },
+		{ "salt", "0" },
+	};
+	char rel[128];
+	unsigned int i;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		abort();
-	fprintf(f, "%s\n", val);
-	fclose(f);
-}
-
-static void add_vm(const char *root, const char *name, const char *id,
-		   const char *size, const char *allocated, const char *shared)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s/vms/%s", root, name);
-	if (mkdir(dir, 0755))
-		abort();
-	put(dir, "id", id);
-	put(dir, "mem_size", size);
-	put(dir, "min_size", "16777216");
-	put(dir, "shares", "2000");
-	put(dir, "nr_vcpus", "2");
-	put(dir, "allocated", allocated);
-	put(dir, "touched", "1024");
-	put(dir, "shared", shared);
-	put(dir, "zero", "256");
-	put(dir, "cow_breaks", "7");
-	put(dir, "salt", "0");
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		snprintf(rel, sizeof(rel), "vms/%s/%s", name, attrs[i][0]);
+		r = vmemsysfs_create(rel, attrs[i][1]);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 /* Runs "vmemctl ARGS" with VMEM_SYSFS=root; returns its exit status. */
@@ -80,7 +96,7 @@ FIXTURE_SETUP(tree)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char dir[PATH_MAX];
+	unsigned int i;
 
 	ASSERT_LT(0, n);
 	exe[n] = '\0';
@@ -91,26 +107,13 @@ FIXTURE_SETUP(tree)
 
 	strcpy(self->root, "/tmp/vmemctl_test.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
-	snprintf(dir, sizeof(dir), "%s/vms", self->root);
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	snprintf(dir, sizeof(dir), "%s/share", self->root);
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	put(self->root, "backend", "vmx");
-	put(self->root, "nr_vms", "2");
-	put(self->root, "nr_vcpus", "4");
-	put(self->root, "pool_mb", "1024");
-	put(self->root, "pool_allocated_pages", "25600");
-	put(self->root, "pool_reserved_pages", "8192");
-	put(self->root, "pool_free_pages", "236544");
-	put(dir, "enabled", "1");
-	put(dir, "bytes_saved", "52428800");
-	put(dir, "pages_shared", "1000");
-	put(dir, "pages_sharing", "2000");
-	put(dir, "zero_pages", "300");
-	put(dir, "cow_breaks", "42");
+	ASSERT_EQ(0, setenv(VMEM_SYSFS_ENV, self->root, 1));
+	for (i = 0; i < sizeof(module_attrs) / sizeof(module_attrs[0]); i++)
+		ASSERT_EQ(0, vmemsysfs_create(module_attrs[i][0],
+					      module_attrs[i][1]));
 	/* Created in reverse order: ls sorts by name. */
-	add_vm(self->root, "zulu", "9", "134217728", "512", "128");
-	add_vm(self->root, "alpha", "3", "67108864", "2560", "0");
+	ASSERT_EQ(0, add_vm("zulu", "9", "134217728", "512", "128"));
+	ASSERT_EQ(0, add_vm("alpha", "3", "67108864", "2560", "0"));
 }
 
 FIXTURE_TEARDOWN(tree)

@@ -27,6 +27,22 @@ int vmemio_open(void)
 }
 
 /**
+ * vmemio_ioctl() - any ioctl, with the argument exactly as given.
+ * @fd: any file descriptor.
+ * @req: the request number, known to the driver or not.
+ * @arg: the argument, passed through unchanged.
+ *
+ * For what the typed wrappers cannot express: unknown request numbers,
+ * stray arguments to ioctls that take none, another driver's ioctls.
+ *
+ * Return: what the ioctl returns, or -errno.
+ */
+int vmemio_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	return ret_errno(ioctl(fd, req, arg));
+}
+
+/**
  * vmemio_get_api_version() - VMEM_GET_API_VERSION.
  * @dev: /dev/vmem file descriptor.
  *
@@ -75,25 +91,38 @@ int vmemio_create_vm(int dev, struct vmem_vm_config *cfg)
 /**
  * vmemio_create_vcpu() - VMEM_CREATE_VCPU.
  * @vm: VM file descriptor.
- * @id: vCPU id, 0 .. VMEM_MAX_VCPUS - 1.
+ * @id: vCPU id, 0 .. VMEM_MAX_VCPUS - 1; the ioctl's argument is an unsigned
+ *	long, so any other value reaches the kernel unchanged (-EINVAL).
  *
  * Return: the vCPU file descriptor, or -errno.
  */
-int vmemio_create_vcpu(int vm, unsigned int id)
+int vmemio_create_vcpu(int vm, unsigned long id)
 {
-	return ret_errno(ioctl(vm, VMEM_CREATE_VCPU, (unsigned long)id));
+	return ret_errno(ioctl(vm, VMEM_CREATE_VCPU, id));
 }
 
-static int guest_rw(int vm, unsigned long cmd, __u64 gpa, const void *buf,
-		    __u64 len)
+/**
+ * __vmemio_read_guest() - VMEM_READ_GUEST with the argument as it is.
+ * @vm: VM file descriptor.
+ * @rw: the request, flags and reserved words included.
+ *
+ * Return: 0 or -errno.
+ */
+int __vmemio_read_guest(int vm, const struct vmem_guest_rw *rw)
 {
-	struct vmem_guest_rw rw = {
-		.gpa = gpa,
-		.buf = (__u64)(unsigned long)buf,
-		.len = len,
-	};
+	return ret_errno(ioctl(vm, VMEM_READ_GUEST, rw));
+}
 
-	return ret_errno(ioctl(vm, cmd, &rw));
+/**
+ * __vmemio_write_guest() - VMEM_WRITE_GUEST with the argument as it is.
+ * @vm: VM file descriptor.
+ * @rw: the request, flags and reserved words included.
+ *
+ * Return: 0 or -errno.
+ */
+int __vmemio_write_guest(int vm, const struct vmem_guest_rw *rw)
+{
+	return ret_errno(ioctl(vm, VMEM_WRITE_GUEST, rw));
 }
 
 /**
@@ -107,7 +136,13 @@ static int guest_rw(int vm, unsigned long cmd, __u64 gpa, const void *buf,
  */
 int vmemio_read_guest(int vm, __u64 gpa, void *buf, __u64 len)
 {
-	return guest_rw(vm, VMEM_READ_GUEST, gpa, buf, len);
+	struct vmem_guest_rw rw = {
+		.gpa = gpa,
+		.buf = (__u64)(unsigned long)buf,
+		.len = len,
+	};
+
+	return __vmemio_read_guest(vm, &rw);
 }
 
 /**
@@ -121,7 +156,13 @@ int vmemio_read_guest(int vm, __u64 gpa, void *buf, __u64 len)
  */
 int vmemio_write_guest(int vm, __u64 gpa, const void *buf, __u64 len)
 {
-	return guest_rw(vm, VMEM_WRITE_GUEST, gpa, buf, len);
+	struct vmem_guest_rw rw = {
+		.gpa = gpa,
+		.buf = (__u64)(unsigned long)buf,
+		.len = len,
+	};
+
+	return __vmemio_write_guest(vm, &rw);
 }
 
 /**
@@ -134,6 +175,18 @@ int vmemio_write_guest(int vm, __u64 gpa, const void *buf, __u64 len)
 int vmemio_get_vm_stats(int vm, struct vmem_vm_stats *stats)
 {
 	return ret_errno(ioctl(vm, VMEM_GET_VM_STATS, stats));
+}
+
+/**
+ * vmemio_drop_mappings() - VMEM_DROP_MAPPINGS: tear down every
+ * second-level mapping of the VM; guest memory itself is kept.
+ * @vm: VM file descriptor.
+ *
+ * Return: 0 or -errno.
+ */
+int vmemio_drop_mappings(int vm)
+{
+	return ret_errno(ioctl(vm, VMEM_DROP_MAPPINGS, 0));
 }
 
 /**

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `vmemctl ls`, `vmemctl stat` and `vmemctl top`: what vmem is doing, read
- * from /sys/kernel/vmem (or from $VMEM_SYSFS, a copy of that tree, which is
- * how the unit test feeds them). ls is one line per VM; stat is every
+ * through <vmem/sysfs.h> from /sys/kernel/vmem (or from $VMEM_SYSFS, a copy
+ * of that tree, which is how the unit test feeds them). ls is one line per VM; stat is every
  * counter of the module or of the named VMs; top is ls with the pool and
  * page-sharing summary, refreshed.
  */
@@ -14,49 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <vmem/sysfs.h>
+
 #include "vmemctl.h"
 
 #define PAGE		4096ULL
-#define MAX_VMS_LISTED	4096
-
-static const char *sysfs_root(void)
-{
-	const char *root = getenv("VMEM_SYSFS");
-
-	return root && *root ? root : "/sys/kernel/vmem";
-}
-
-/* The first line of ROOT/REL[/NAME] without its newline; -errno if none. */
-static int read_attr(const char *rel, const char *name, char *buf, size_t size)
-{
-	char path[512];
-	FILE *f;
-	int r = 0;
-
-	snprintf(path, sizeof(path), "%s/%s%s%s", sysfs_root(), rel,
-		 *rel && name ? "/" : "", name ? name : "");
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, size, f))
-		r = -EIO;
-	else
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-	return r;
-}
-
-/* A numeric attribute; -1 when absent or not a number. */
-static long long num_attr(const char *rel, const char *name)
-{
-	char buf[64], *end;
-	long long v;
-
-	if (read_attr(rel, name, buf, sizeof(buf)))
-		return -1;
-	v = strtoll(buf, &end, 10);
-	return end == buf || *end ? -1 : v;
-}
 
 static long long max0(long long v)
 {
@@ -73,77 +35,31 @@ static const char *mib(long long bytes, char *buf, size_t size)
 	return buf;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The VM names under vms/, sorted; *names is malloc'ed (free_names()).
- * Return: how many, or -errno when vmem's sysfs directory is missing.
- */
-static int vm_names(char ***names)
-{
-	char path[512];
-	struct dirent *d;
-	char **v = NULL;
-	int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "%s/vms", sysfs_root());
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir)) && n < MAX_VMS_LISTED) {
-		char **nv;
-
-		if (d->d_name[0] == '.')
-			continue;
-		nv = realloc(v, (n + 1) * sizeof(*v));
-		if (!nv || !(nv[n] = strdup(d->d_name))) {
-			free(nv ? nv : v);
-			closedir(dir);
-			return -ENOMEM;
-		}
-		v = nv;
-		n++;
-	}
-	closedir(dir);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_names);
-	*names = v;
-	return n;
-}
-
-static void free_names(char **names, int n)
-{
-	while (n > 0)
-		free(names[--n]);
-	free(names);
-}
-
 static int no_vmem(int err)
 {
-	vmemctl_err("cannot read %s/vms: %s (is vmem.ko loaded?)", sysfs_root(),
+	vmemctl_err("cannot read %s/vms: %s (is vmem.ko loaded?)", vmemsysfs_root(),
 		    strerror(-err));
 	return 1;
 }
 
 static void print_vm_line(const char *name)
 {
-	char rel[300], b[6][32];
+	char b[6][32];
 
-	snprintf(rel, sizeof(rel), "vms/%s", name);
 	printf("%-16s %5lld %5lld %9s %9s %6lld %9s %9s %9s %9s %8lld\n", name,
-	       num_attr(rel, "id"), num_attr(rel, "nr_vcpus"),
-	       mib(num_attr(rel, "mem_size"), b[0], sizeof(b[0])),
-	       mib(num_attr(rel, "min_size"), b[1], sizeof(b[1])),
-	       num_attr(rel, "shares"),
-	       mib(num_attr(rel, "touched") * (long long)PAGE, b[2], sizeof(b[2])),
-	       mib(num_attr(rel, "allocated") * (long long)PAGE, b[3], sizeof(b[3])),
-	       mib(num_attr(rel, "shared") * (long long)PAGE, b[4], sizeof(b[4])),
-	       mib(num_attr(rel, "zero") * (long long)PAGE, b[5], sizeof(b[5])),
-	       num_attr(rel, "cow_breaks"));
+	       vmemsysfs_vm_num(name, "id"), vmemsysfs_vm_num(name, "nr_vcpus"),
+	       mib(vmemsysfs_vm_num(name, "mem_size"), b[0], sizeof(b[0])),
+	       mib(vmemsysfs_vm_num(name, "min_size"), b[1], sizeof(b[1])),
+	       vmemsysfs_vm_num(name, "shares"),
+	       mib(vmemsysfs_vm_num(name, "touched") * (long long)PAGE, b[2],
+		   sizeof(b[2])),
+	       mib(vmemsysfs_vm_num(name, "allocated") * (long long)PAGE, b[3],
+		   sizeof(b[3])),
+	       mib(vmemsysfs_vm_num(name, "shared") * (long long)PAGE, b[4],
+		   sizeof(b[4])),
+	       mib(vmemsysfs_vm_num(name, "zero") * (long long)PAGE, b[5],
+		   sizeof(b[5])),
+	       vmemsysfs_vm_num(name, "cow_breaks"));
 }
 
 /* The table of VMs; returns non-zero if vmem is not there. */
@@ -152,7 +68,7 @@ static int print_table(void)
 	char **names;
 	int n, i;
 
-	n = vm_names(&names);
+	n = vmemsysfs_vm_names(&names);
 	if (n < 0)
 		return no_vmem(n);
 	printf("%-16s %5s %5s %9s %9s %6s %9s %9s %9s %9s %8s\n", "NAME", "ID",
@@ -160,7 +76,7 @@ static int print_table(void)
 	       "ZERO", "COW");
 	for (i = 0; i < n; i++)
 		print_vm_line(names[i]);
-	free_names(names, n);
+	vmemsysfs_free_names(names, n);
 	return 0;
 }
 
@@ -194,17 +110,21 @@ int cmd_ls(int argc, char **argv)
 /* Every attribute file in ROOT/REL as "name: value", sorted. */
 static int print_dir(const char *rel, const char *indent)
 {
-	char path[512], val[256];
+	char path[512], attr[512], val[256];
 	struct dirent **ents;
 	int n, i;
 
-	snprintf(path, sizeof(path), "%s/%s", sysfs_root(), rel);
+	n = vmemsysfs_path(rel, path, sizeof(path));
+	if (n)
+		return n;
 	n = scandir(path, &ents, NULL, alphasort);
 	if (n < 0)
 		return -errno;
 	for (i = 0; i < n; i++) {
+		snprintf(attr, sizeof(attr), "%s%s%s", rel, *rel ? "/" : "",
+			 ents[i]->d_name);
 		if (ents[i]->d_name[0] != '.' && ents[i]->d_type != DT_DIR &&
-		    !read_attr(rel, ents[i]->d_name, val, sizeof(val)))
+		    !vmemsysfs_read(attr, val, sizeof(val)))
 			printf("%s%-22s %s\n", indent, ents[i]->d_name, val);
 		free(ents[i]);
 	}
@@ -248,7 +168,7 @@ int cmd_stat(int argc, char **argv)
 			continue;
 		}
 		snprintf(rel, sizeof(rel), "vms/%s", argv[i]);
-		if (num_attr(rel, "id") < 0) {
+		if (vmemsysfs_vm_num(argv[i], "id") < 0) {
 			vmemctl_err("no VM named '%s'", argv[i]);
 			status = 1;
 			continue;
@@ -273,26 +193,26 @@ static void top_usage(FILE *f)
 static void print_summary(void)
 {
 	char b[4][32];
-	long long pool = num_attr("", "pool_mb");
-	long long used = num_attr("", "pool_allocated_pages");
+	long long pool = vmemsysfs_num("pool_mb");
+	long long used = vmemsysfs_num("pool_allocated_pages");
 
 	printf("vmem: %s backend, %lld VMs, %lld vCPUs\n",
-	       read_attr("", "backend", b[3], sizeof(b[3])) ? "?" : b[3],
-	       num_attr("", "nr_vms"), num_attr("", "nr_vcpus"));
+	       vmemsysfs_read("backend", b[3], sizeof(b[3])) ? "?" : b[3],
+	       vmemsysfs_num("nr_vms"), vmemsysfs_num("nr_vcpus"));
 	printf("pool: %s, used %s, reserved %s, free %s\n",
 	       mib(pool < 0 ? -1 : pool << 20, b[0], sizeof(b[0])),
 	       mib(used < 0 ? -1 : used * (long long)PAGE, b[1], sizeof(b[1])),
-	       mib(num_attr("", "pool_reserved_pages") * (long long)PAGE, b[2],
+	       mib(vmemsysfs_num("pool_reserved_pages") * (long long)PAGE, b[2],
 		   sizeof(b[2])),
-	       mib(num_attr("", "pool_free_pages") * (long long)PAGE, b[3],
+	       mib(vmemsysfs_num("pool_free_pages") * (long long)PAGE, b[3],
 		   sizeof(b[3])));
 	printf("sharing: %s, saved %s, %lld frames, %lld sharers, %lld zero pages, %lld COW breaks\n\n",
-	       num_attr("share", "enabled") == 1 ? "on" : "off",
-	       mib(num_attr("share", "bytes_saved"), b[0], sizeof(b[0])),
-	       max0(num_attr("share", "pages_shared")),
-	       max0(num_attr("share", "pages_sharing")),
-	       max0(num_attr("share", "zero_pages")),
-	       max0(num_attr("share", "cow_breaks")));
+	       vmemsysfs_num("share/enabled") == 1 ? "on" : "off",
+	       mib(vmemsysfs_num("share/bytes_saved"), b[0], sizeof(b[0])),
+	       max0(vmemsysfs_num("share/pages_shared")),
+	       max0(vmemsysfs_num("share/pages_sharing")),
+	       max0(vmemsysfs_num("share/zero_pages")),
+	       max0(vmemsysfs_num("share/cow_breaks")));
 }
 
 /** cmd_top() - `vmemctl top`. */

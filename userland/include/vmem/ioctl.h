@@ -5,6 +5,11 @@
  * One function per ioctl, named vmemio_<ioctl>. Each returns what the ioctl
  * returns (a file descriptor, a count, 0) or -errno; none prints or exits.
  * They add nothing but the errno convention and the run-page mmap.
+ *
+ * For tests of malformed calls there is full control behind them:
+ * __vmemio_read_guest() and __vmemio_write_guest() take the argument struct
+ * as it is (flags, reserved words), and vmemio_ioctl() issues any request
+ * number, on any fd, with the argument exactly as given.
  */
 #ifndef _VMEM_IOCTL_H
 #define _VMEM_IOCTL_H
@@ -15,15 +20,20 @@
 #define VMEM_DEV_PATH	"/dev/vmem"
 
 int vmemio_open(void);
+int vmemio_ioctl(int fd, unsigned long req, unsigned long arg);
+
 int vmemio_get_api_version(int dev);
 int vmemio_check_extension(int dev, unsigned long cap);
 int vmemio_get_vcpu_mmap_size(int dev);
 int vmemio_create_vm(int dev, struct vmem_vm_config *cfg);
 
-int vmemio_create_vcpu(int vm, unsigned int id);
+int vmemio_create_vcpu(int vm, unsigned long id);
+int __vmemio_read_guest(int vm, const struct vmem_guest_rw *rw);
+int __vmemio_write_guest(int vm, const struct vmem_guest_rw *rw);
 int vmemio_read_guest(int vm, __u64 gpa, void *buf, __u64 len);
 int vmemio_write_guest(int vm, __u64 gpa, const void *buf, __u64 len);
 int vmemio_get_vm_stats(int vm, struct vmem_vm_stats *stats);
+int vmemio_drop_mappings(int vm);
 
 int vmemio_run(int vcpu);
 int vmemio_get_regs(int vcpu, struct vmem_regs *regs);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * libvmem umbrella header: the thin ioctl layer, the backend-neutral VM
- * interface, x86-64 guest setup and the image loaders.
+ * interface, x86-64 guest setup, the image loaders and the sysfs
+ * attributes.
  */
 #ifndef _VMEM_VMEM_H
 #define _VMEM_VMEM_H
@@ -11,5 +12,6 @@
 #include <vmem/layout.h>
 #include <vmem/x86.h>
 #include <vmem/loader.h>
+#include <vmem/sysfs.h>
 
 #endif /* _VMEM_VMEM_H */

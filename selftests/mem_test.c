@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
 #include "vmem_test.h"
@@ -27,15 +26,15 @@ static pid_t share_owner;
 __attribute__((constructor)) static void share_off(void)
 {
 	share_owner = getpid();
-	share_was_enabled = vmem_sysfs("share/enabled");
-	write_str(VMEM_SYSFS "/share/enabled", "0");
+	share_was_enabled = vmemsysfs_num("share/enabled");
+	vmemsysfs_write("share/enabled", "0");
 }
 
 __attribute__((destructor)) static void share_restore(void)
 {
 	/* Only the harness process, not a test child calling exit(). */
 	if (share_was_enabled == 1 && getpid() == share_owner)
-		write_str(VMEM_SYSFS "/share/enabled", "1");
+		vmemsysfs_write("share/enabled", "1");
 }
 
 static struct vmem_vm_stats stats(struct vmem_test_vm *vm)
@@ -43,7 +42,7 @@ static struct vmem_vm_stats stats(struct vmem_test_vm *vm)
 	struct vmem_vm_stats st;
 
 	memset(&st, 0, sizeof(st));
-	if (ioctl(vm->vm->fd, VMEM_GET_VM_STATS, &st))
+	if (vmemio_get_vm_stats(vm->vm->fd, &st))
 		memset(&st, 0xff, sizeof(st));
 	return st;
 }
@@ -74,10 +73,10 @@ TEST(mem_first_touch_populates_exactly)
 	vcpu_args_set(vcpu, 2, base, (__u64)TOUCH_PAGES);
 	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
 	a = stats(vm);
-	pool0 = vmem_sysfs("pool_allocated_pages");
+	pool0 = vmemsysfs_num("pool_allocated_pages");
 	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
 	b = stats(vm);
-	pool1 = vmem_sysfs("pool_allocated_pages");
+	pool1 = vmemsysfs_num("pool_allocated_pages");
 	EXPECT_EQ(TOUCH_PAGES, b.allocated - a.allocated);
 	EXPECT_EQ(TOUCH_PAGES, b.touched - a.touched);
 	EXPECT_EQ(TOUCH_PAGES, pool1 - pool0);
@@ -92,8 +91,8 @@ TEST(mem_first_touch_populates_exactly)
 /* Whether vmem runs on the VT-x backend (second level = EPT). */
 static bool backend_is_vmx(void)
 {
-	int fd = open(VMEM_DEV, O_RDWR);
-	bool vmx = fd >= 0 && ioctl(fd, VMEM_CHECK_EXTENSION, VMEM_CAP_VMX) > 0;
+	int fd = vmemio_open();
+	bool vmx = fd >= 0 && vmemio_check_extension(fd, VMEM_CAP_VMX) > 0;
 
 	if (fd >= 0)
 		close(fd);
@@ -186,34 +185,25 @@ TEST(mem_rw_ioctls_reject_bad_arguments)
 	rw.buf = (unsigned long)buf;
 	rw.len = sizeof(buf);
 	rw.gpa = vm->mem_size;				/* just past the end */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.gpa = vm->mem_size - 10;			/* crosses the end */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_WRITE_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_write_guest(fd, &rw));
 	rw.gpa = ~0ULL - 5;				/* wraps */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.gpa = 0x100000;
 	rw.flags = 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.flags = 0;
 	rw.reserved[2] = 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.reserved[2] = 0;
 	rw.len = (16 << 20) + 1;
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, __vmemio_read_guest(fd, &rw));
 	rw.len = sizeof(buf);
 	rw.buf = 8;					/* unmapped user address */
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, &rw));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(fd, VMEM_WRITE_GUEST, &rw));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(fd, VMEM_READ_GUEST, NULL));
-	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, __vmemio_read_guest(fd, &rw));
+	EXPECT_EQ(-EFAULT, __vmemio_write_guest(fd, &rw));
+	EXPECT_EQ(-EFAULT, __vmemio_read_guest(fd, NULL));
 	vm_free(vm);
 }
 
@@ -296,14 +286,14 @@ TEST(mem_mmio_beyond_memory_64bit_and_byte)
 	__u64 v = 0;
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio_forms);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	EXPECT_EQ(MMIO_GPA + 8, vcpu->exit.mmio.gpa);
 	EXPECT_EQ(8, vcpu->exit.mmio.len);
 	EXPECT_TRUE(vcpu->exit.mmio.is_write);
 	memcpy(&v, vcpu->exit.mmio.data, 8);
 	EXPECT_EQ(0x0123456789abcdefULL, v);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	EXPECT_EQ(MMIO_GPA, vcpu->exit.mmio.gpa);
 	EXPECT_EQ(1, vcpu->exit.mmio.len);
@@ -341,7 +331,7 @@ TEST(mem_drop_mappings_keeps_data_and_refaults)
 	ASSERT_EQ(UCALL_SYNC, vcpu_run_ucall(vcpu, NULL));
 	a = stats(vm);
 	EXPECT_LT(1, a.slpt_pages);
-	ASSERT_EQ(0, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 0));
+	ASSERT_EQ(0, vmemio_drop_mappings(vm->vm->fd));
 	b = stats(vm);
 	EXPECT_EQ(1, b.slpt_pages);		/* only the root is left */
 	EXPECT_EQ(a.allocated, b.allocated);	/* memory is not touched */
@@ -349,8 +339,7 @@ TEST(mem_drop_mappings_keeps_data_and_refaults)
 	c = stats(vm);
 	EXPECT_LE(DROP_PAGES, c.npt_faults - b.npt_faults);
 	EXPECT_EQ(a.allocated, c.allocated);
-	EXPECT_EQ(-1, ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 1));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, vmemio_ioctl(vm->vm->fd, VMEM_DROP_MAPPINGS, 1));
 	vm_free(vm);
 }
 
@@ -365,22 +354,19 @@ static void guest_touch_forever(__u64 base, __u64 pages)
 
 TEST(mem_pool_exhaustion_is_an_exit_not_a_crash)
 {
-	long long old = vmem_sysfs("pool_mb");
-	long long used = vmem_sysfs("pool_allocated_pages");
+	long long old = vmemsysfs_num("pool_mb");
+	long long used = vmemsysfs_num("pool_allocated_pages");
 	struct vmem_test_vcpu *vcpu;
 	struct vmem_test_vm *vm;
-	char val[32];
 	__u64 base;
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_touch_forever);
 	base = vm_alloc(vm, 32 << 20);
 	vcpu_args_set(vcpu, 2, base, (__u64)(32 << 20) / PAGE);
 	/* Leave a pool only a few MiB larger than what is in use. */
-	snprintf(val, sizeof(val), "%lld", used / 256 + 8);
-	ASSERT_EQ(0, write_str(VMEM_SYSFS "/pool_mb", val));
-	vcpu_run(vcpu);
-	snprintf(val, sizeof(val), "%lld", old);
-	ASSERT_EQ(0, write_str(VMEM_SYSFS "/pool_mb", val));
+	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", used / 256 + 8));
+	vcpu_run_to_exit(vcpu);
+	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", old));
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_INTERNAL_ERROR);
 	EXPECT_EQ(VMEM_INTERNAL_ERROR_NOMEM, vcpu->exit.internal.suberror);
 	/* With the pool back, the same guest finishes. */

@@ -4,9 +4,8 @@
  * backend (VMEM_TEST_BACKEND=vmem|kvm): ucall stages and arguments, guest
  * assertion reporting, port I/O of every size, MMIO beyond guest memory,
  * HLT, exception handlers and unhandled exceptions, the null guard page,
- * SSE/AVX register survival across exits, and two vCPUs.
+ * and two vCPUs. (The FPU state across exits is fpu_test's.)
  */
-#include <cpuid.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -83,10 +82,10 @@ TEST(lib_guest_assert_reports_location)
 	vm = vm_create_with_one_vcpu(&vcpu, guest_assert_fails);
 	vcpu_args_set(vcpu, 1, 41ULL);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_SYNC);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_ABORT);
 	ASSERT_EQ(uc.line, assert_line);
-	ASSERT_NE(strstr(uc.file_str, "lib_smoke_test.c"), NULL);
+	ASSERT_NE(strstr(uc.file_str, "lib_test.c"), NULL);
 	ASSERT_STREQ(uc.expr_str, "v == 42");
 	ASSERT_EQ(uc.args[0], 41);
 	ASSERT_EQ(uc.args[1], 42);
@@ -132,7 +131,7 @@ TEST(lib_pio_sizes)
 		struct vmem_exit *e = &vcpu->exit;
 		__u32 v = 0;
 
-		vcpu_run(vcpu);
+		vcpu_run_to_exit(vcpu);
 		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 		ASSERT_EQ(e->io.port, want[i].port);
 		ASSERT_EQ(e->io.size, want[i].size);
@@ -176,7 +175,7 @@ TEST(lib_complete_io_with_immediate_exit)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_in_then_sync);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
 	ASSERT_EQ(vcpu->exit.io.direction, VMEM_EXIT_IO_IN);
 	memcpy(vcpu->exit.io.data, &v, 4);
@@ -213,7 +212,7 @@ TEST(lib_mmio_beyond_memory)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	ASSERT_EQ(vcpu->exit.mmio.gpa, MMIO_GPA);
 	ASSERT_EQ(vcpu->exit.mmio.len, 4);
@@ -221,7 +220,7 @@ TEST(lib_mmio_beyond_memory)
 	memcpy(&v, vcpu->exit.mmio.data, 4);
 	ASSERT_EQ(v, 0xcafef00d);
 
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_MMIO);
 	ASSERT_EQ(vcpu->exit.mmio.gpa, MMIO_GPA + 4);
 	ASSERT_FALSE(vcpu->exit.mmio.is_write);
@@ -245,7 +244,7 @@ TEST(lib_hlt_exits)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_hlt);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_HLT);
 	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
 	vm_free(vm);
@@ -304,7 +303,7 @@ TEST(lib_unhandled_exception_reported)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_ud2);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
 	ASSERT_EQ(uc.args[0], UD_VECTOR);
 	ASSERT_EQ(uc.args[2], (__u64)(unsigned long)smoke_ud2);
@@ -327,159 +326,11 @@ TEST(lib_null_page_not_mapped)
 
 	TEST_REQUIRE_BACKEND();
 	vm = vm_create_with_one_vcpu(&vcpu, guest_null_read);
-	vcpu_run(vcpu);
+	vcpu_run_to_exit(vcpu);
 	ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
 	ASSERT_EQ(uc.args[0], PF_VECTOR);
 	ASSERT_EQ(uc.args[1] & 1, 0);	/* not present */
 	ASSERT_EQ(uc.args[3], 0);	/* CR2 */
-	vm_free(vm);
-}
-
-/* ---- SSE and AVX registers survive exits to a host that uses them ---- */
-
-#define SIMD_PORT	0x2010
-
-static __u8 xmm_in[16][16], xmm_out[16][16];
-static __u8 ymm_in[3][32], ymm_out[3][32];
-static const int ymm_nr[3] = { 0, 7, 15 };
-
-/*
- * Load the registers from the _in arrays, exit through SIMD_PORT, store
- * them to the _out arrays: each in one asm statement, so that no
- * compiler-generated SSE code runs in between.
- */
-#define XMM_LOAD(n)	"movdqu " #n "*16(%0), %%xmm" #n "\n\t"
-#define XMM_STORE(n)	"movdqu %%xmm" #n ", " #n "*16(%1)\n\t"
-
-static void guest_simd(__u64 use_avx)
-{
-	asm volatile(XMM_LOAD(0) XMM_LOAD(1) XMM_LOAD(2) XMM_LOAD(3)
-		     XMM_LOAD(4) XMM_LOAD(5) XMM_LOAD(6) XMM_LOAD(7)
-		     XMM_LOAD(8) XMM_LOAD(9) XMM_LOAD(10) XMM_LOAD(11)
-		     XMM_LOAD(12) XMM_LOAD(13) XMM_LOAD(14) XMM_LOAD(15)
-		     "outb %%al, %%dx\n\t"
-		     XMM_STORE(0) XMM_STORE(1) XMM_STORE(2) XMM_STORE(3)
-		     XMM_STORE(4) XMM_STORE(5) XMM_STORE(6) XMM_STORE(7)
-		     XMM_STORE(8) XMM_STORE(9) XMM_STORE(10) XMM_STORE(11)
-		     XMM_STORE(12) XMM_STORE(13) XMM_STORE(14) XMM_STORE(15)
-		     : : "r"(xmm_in), "r"(xmm_out), "a"(0), "d"(SIMD_PORT)
-		     : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
-		       "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-		       "xmm13", "xmm14", "xmm15");
-	if (use_avx)
-		asm volatile("vmovdqu 0(%0), %%ymm0\n\t"
-			     "vmovdqu 32(%0), %%ymm7\n\t"
-			     "vmovdqu 64(%0), %%ymm15\n\t"
-			     "outb %%al, %%dx\n\t"
-			     "vmovdqu %%ymm0, 0(%1)\n\t"
-			     "vmovdqu %%ymm7, 32(%1)\n\t"
-			     "vmovdqu %%ymm15, 64(%1)\n\t"
-			     "vzeroupper"
-			     : : "r"(ymm_in), "r"(ymm_out), "a"(0), "d"(SIMD_PORT)
-			     : "memory", "xmm0", "xmm7", "xmm15");
-	GUEST_DONE();
-}
-
-/*
- * Reports whether CPUID offers AVX, then -- after at least one exit --
- * whether XCR0 still enables it (the startup code set it with XSETBV).
- */
-static void guest_report_avx(void)
-{
-	GUEST_SYNC(this_cpu_has_avx());
-	GUEST_SYNC((read_cr4() & X86_CR4_OSXSAVE) &&
-		   (xgetbv(0) & X86_XCR0_AVX));
-	GUEST_DONE();
-}
-
-/* 1: AVX usable in the guest, 0: CPUID does not offer it, -1: XCR0 lost. */
-static int guest_avx_state(void)
-{
-	struct vmem_test_vcpu *vcpu;
-	struct vmem_test_vm *vm;
-	struct ucall uc;
-	int cpuid_avx, state;
-
-	vm = vm_create_with_one_vcpu(&vcpu, guest_report_avx);
-	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC, "no SYNC");
-	cpuid_avx = uc.args[0];
-	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC, "no SYNC");
-	state = !cpuid_avx ? 0 : uc.args[0] ? 1 : -1;
-	vm_free(vm);
-	return state;
-}
-
-/* QEMU's TCG does not intercept XSETBV for a nested guest. */
-static bool host_is_qemu_tcg(void)
-{
-	unsigned int sig[3], max;
-
-	__cpuid(0x40000000, max, sig[0], sig[1], sig[2]);
-	return !memcmp(sig, "TCGTCGTCGTCG", 12);
-}
-
-TEST(lib_guest_xcr0_survives_exits)
-{
-	int state;
-
-	TEST_REQUIRE_BACKEND();
-	state = guest_avx_state();
-	if (!state)
-		SKIP(return, "the guest's CPUID does not offer AVX");
-	if (state < 0 && host_is_qemu_tcg())
-		SKIP(return, "QEMU TCG does not intercept XSETBV of a nested guest, so XCR0 is lost on exits");
-	ASSERT_EQ(state, 1) TH_LOG("XCR0 set by the guest did not survive an exit");
-}
-
-/* The host uses the same registers while the guest is out. */
-static void host_clobber_simd(void)
-{
-	asm volatile("pcmpeqb %%xmm0, %%xmm0\n\t"
-		     "movdqa %%xmm0, %%xmm7\n\t"
-		     "movdqa %%xmm0, %%xmm15"
-		     : : : "xmm0", "xmm7", "xmm15");
-}
-
-TEST(lib_simd_registers_survive_exits)
-{
-	struct vmem_test_vcpu *vcpu;
-	struct vmem_test_vm *vm;
-	__u64 avx;
-	int i;
-
-	TEST_REQUIRE_BACKEND();
-	avx = guest_avx_state() == 1;
-	TH_LOG("%s", avx ? "checking XMM and YMM registers" :
-	       "guest AVX unusable: checking XMM registers only");
-
-	memset(xmm_in, 0x5a, sizeof(xmm_in));
-	memset(ymm_in, 0xa5, sizeof(ymm_in));
-	for (i = 0; i < 16; i++)
-		xmm_in[i][i] = i;
-	for (i = 0; i < 3; i++)
-		ymm_in[i][31 - i] = i;
-	vm = vm_create_with_one_vcpu(&vcpu, guest_simd);
-	vcpu_args_set(vcpu, 1, avx);
-	sync_global_to_guest(vm, xmm_in);
-	sync_global_to_guest(vm, ymm_in);
-	vcpu_run(vcpu);
-	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
-	ASSERT_EQ(vcpu->exit.io.port, SIMD_PORT);
-	host_clobber_simd();
-	if (avx) {
-		vcpu_run(vcpu);
-		TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
-		host_clobber_simd();
-	}
-	ASSERT_EQ(vcpu_run_ucall(vcpu, NULL), UCALL_DONE);
-	sync_global_from_guest(vm, xmm_out);
-	sync_global_from_guest(vm, ymm_out);
-	for (i = 0; i < 16; i++)
-		EXPECT_EQ(memcmp(xmm_in[i], xmm_out[i], 16), 0)
-			TH_LOG("XMM%d changed across the exit", i);
-	for (i = 0; avx && i < 3; i++)
-		EXPECT_EQ(memcmp(ymm_in[i], ymm_out[i], 32), 0)
-			TH_LOG("YMM%d changed across the exit", ymm_nr[i]);
 	vm_free(vm);
 }
 
