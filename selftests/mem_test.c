@@ -374,4 +374,94 @@ TEST(mem_pool_exhaustion_is_an_exit_not_a_crash)
 	vm_free(vm);
 }
 
+#define SPARSE_BASE	(1ULL << 30)
+#define SPARSE_STRIDE	(2ULL << 20)	/* one pmap chunk and one table each */
+
+static void guest_sparse_touch(__u64 base, __u64 n)
+{
+	__u64 i;
+
+	for (i = 0; i < n; i++)
+		*(volatile __u8 *)(base + i * SPARSE_STRIDE) = 1;
+	GUEST_DONE();
+}
+
+/*
+ * One byte every 2 MiB costs a data page, a pmap chunk and a last-level
+ * table page: the last two are the VM's overhead, shown per VM and charged
+ * to the pool like guest pages.
+ */
+TEST(mem_overhead_is_charged_to_the_vm_and_the_pool)
+{
+	struct vm_params p = { .mem_size = 64ULL << 30 };
+	long long pool_over0, pool_over1, size, used, over, free_pages;
+	const __u64 n = 256;
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_vm_stats a, b;
+
+	ASSERT_EQ(0, __vm_create(&p, &vm));
+	vcpu = vm_vcpu_add(vm, 0, guest_sparse_touch);
+	vcpu_args_set(vcpu, 2, SPARSE_BASE, n);
+	a = stats(vm);
+	pool_over0 = vmemsysfs_num("pool_overhead_pages");
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	b = stats(vm);
+	pool_over1 = vmemsysfs_num("pool_overhead_pages");
+	/* n chunks and n tables, plus at most a few upper-level tables. */
+	EXPECT_LE(2 * n, b.overhead - a.overhead);
+	EXPECT_GE(2 * n + 4, b.overhead - a.overhead);
+	EXPECT_LE(n, b.touched - a.touched);
+	EXPECT_EQ(b.overhead, vmemsysfs_vm_num(vm->vm->name, "overhead_pages"));
+	EXPECT_EQ(b.overhead - a.overhead, pool_over1 - pool_over0);
+	size = vmemsysfs_num("pool_mb") * 256;
+	used = vmemsysfs_num("pool_allocated_pages");
+	over = vmemsysfs_num("pool_overhead_pages");
+	free_pages = vmemsysfs_num("pool_free_pages");
+	EXPECT_EQ(size - used - over, free_pages);
+	vm_free(vm);
+	EXPECT_EQ(pool_over0 - a.overhead, vmemsysfs_num("pool_overhead_pages"));
+}
+
+/*
+ * A guest touching one byte per 2 MiB of a 64 GiB space runs into the pool
+ * for its overhead as for its data: the exit is the usual NOMEM, and what
+ * it holds never goes past the pool by more than the tables of one fault.
+ */
+TEST(mem_sparse_toucher_cannot_exceed_the_pool)
+{
+	struct vm_params p = { .mem_size = 64ULL << 30 };
+	long long old = vmemsysfs_num("pool_mb");
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_vm_stats a, b;
+	long long budget, held;
+	int r;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, __vm_create(&p, &vm));
+	vcpu = vm_vcpu_add(vm, 0, guest_sparse_touch);
+	vcpu_args_set(vcpu, 2, SPARSE_BASE,
+		      ((64ULL << 30) - SPARSE_BASE) / SPARSE_STRIDE);
+	a = stats(vm);
+	/* 4 MiB beyond what is in use now, whole MiB as pool_mb wants. */
+	held = vmemsysfs_num("pool_allocated_pages") +
+	       vmemsysfs_num("pool_overhead_pages");
+	budget = (held + 255) / 256 + 4;
+	ASSERT_EQ(0, vmemsysfs_write_num("pool_mb", budget));
+	vcpu_run_to_exit(vcpu);
+	b = stats(vm);
+	held = vmemsysfs_num("pool_allocated_pages") +
+	       vmemsysfs_num("pool_overhead_pages");
+	r = vmemsysfs_write_num("pool_mb", old);
+	ASSERT_EQ(0, r);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(VMEM_INTERNAL_ERROR_NOMEM, vcpu->exit.internal.suberror);
+	EXPECT_GE(budget * 256 + 3, held);
+	/* The overhead stayed about two pages per populated page. */
+	EXPECT_GE(2 * (b.touched - a.touched) + 8, b.overhead - a.overhead);
+	EXPECT_LT(0, b.touched - a.touched);
+	vm_free(vm);
+}
+
 TEST_HARNESS_MAIN

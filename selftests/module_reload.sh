@@ -17,7 +17,7 @@ echo "TAP version 13"
 echo "1..5"
 check module_unload_refused_while_open sh -c "exec 3</dev/vmem; ! rmmod vmem 2>/dev/null"
 check module_no_pages_or_vms_before_unload \
-	sh -c '[ "$(cat /sys/kernel/vmem/pool_allocated_pages)" = 0 ] && [ "$(cat /sys/kernel/vmem/nr_vms)" = 0 ]'
+	sh -c '[ "$(cat /sys/kernel/vmem/pool_allocated_pages)" = 0 ] && [ "$(cat /sys/kernel/vmem/pool_overhead_pages)" = 0 ] && [ "$(cat /sys/kernel/vmem/nr_vms)" = 0 ]'
 check module_unload rmmod vmem
 check module_unload_removed_everything sh -c '[ ! -e /dev/vmem ] && [ ! -e /sys/kernel/vmem ]'
 check module_reload_usable sh -c "insmod '$ko' && [ -c /dev/vmem ] && [ \"\$(cat /sys/kernel/vmem/api_version)\" -ge 1 ]"

@@ -3,7 +3,9 @@
  * String port I/O as exits to userspace: REP OUTSB hands over every byte in
  * order, in as many exits as the run page's data area needs, and leaves RCX
  * and RSI where the instruction ends; REP INSW stores what userspace put in
- * the run page. Single IN and OUT of every size are in lib_test.
+ * the run page. Single IN and OUT of every size are in lib_test; here, that
+ * an IN completes with the width of the exit even if userspace rewrote the
+ * run page's size field meanwhile.
  */
 #include <string.h>
 
@@ -83,6 +85,43 @@ TEST(pio_string_out_and_in)
 TEST(pio_string_longer_than_a_page)
 {
 	check_string_io(_metadata, BIG_LEN);
+}
+
+#define IN_PORT		0x2200
+
+static void guest_inb_keeps_upper_bits(void)
+{
+	unsigned long rax = 0x1122334455667788UL;
+
+	asm volatile("inb %%dx, %%al" : "+a"(rax) : "d"(IN_PORT));
+	GUEST_ASSERT_EQ(rax, 0x11223344556677abUL);
+	GUEST_DONE();
+}
+
+/*
+ * The run page is userspace's: a VMM that rewrites run->io.size before it
+ * resumes (a bug, or malice) must not change how wide the guest's IN was.
+ * An 8-bit IN replaces AL only; completing it as a 32-bit IN would clear
+ * RAX's upper bits.
+ */
+TEST(pio_in_width_is_the_exits_not_the_run_pages)
+{
+	struct vmem_test_vcpu *vcpu;
+	struct vmem_test_vm *vm;
+	struct vmem_run *run;
+
+	vm = vm_create_with_one_vcpu(&vcpu, guest_inb_keeps_upper_bits);
+	if (strcmp(vm->backend, "vmem"))
+		SKIP(vm_free(vm); return, "the run page layout is vmem's");
+	vcpu_run_to_exit(vcpu);
+	TEST_ASSERT_EXIT_REASON(vcpu, VMEM_EXIT_IO);
+	ASSERT_EQ(VMEM_EXIT_IO_IN, vcpu->exit.io.direction);
+	ASSERT_EQ(1, vcpu->exit.io.size);
+	memset(vcpu->exit.io.data, 0xab, 4);
+	run = vcpu->vcpu->run;
+	run->io.size = 4;
+	ASSERT_EQ(UCALL_DONE, vcpu_run_ucall(vcpu, NULL));
+	vm_free(vm);
 }
 
 TEST_HARNESS_MAIN

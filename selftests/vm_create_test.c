@@ -181,6 +181,39 @@ TEST_F(vm, vm_create_rejects_duplicate_name)
 	close(fd2);
 }
 
+/*
+ * A user may name a VM like an automatic name. The VM that would have got
+ * that name automatically gets another one instead of failing.
+ */
+TEST_F(vm, vm_create_automatic_name_avoids_a_users_vmN)
+{
+	struct vmem_vm_config a = vmem_config(16 * MiB);
+	struct vmem_vm_config b = vmem_config(16 * MiB);
+	struct vmem_vm_config c = vmem_config(16 * MiB);
+	char taken[VMEM_NAME_LEN];
+	int fa, fb, fc;
+
+	fa = vmemio_create_vm(self->dev, &a);
+	ASSERT_LE(0, fa);
+	/* Ids are the lowest free: b takes a.id + 1, c would be "vm<a.id+2>". */
+	snprintf(taken, sizeof(taken), "vm%u", a.id + 2);
+	strcpy(b.name, taken);
+	fb = vmemio_create_vm(self->dev, &b);
+	ASSERT_LE(0, fb);
+	ASSERT_EQ(a.id + 1, b.id);
+	fc = vmemio_create_vm(self->dev, &c);
+	EXPECT_LE(0, fc);
+	EXPECT_EQ(a.id + 2, c.id);
+	EXPECT_STRNE(taken, c.name);
+	EXPECT_EQ(0, strncmp(c.name, taken, strlen(taken))) TH_LOG("got %s", c.name);
+	EXPECT_EQ(c.id, vmemsysfs_vm_num(c.name, "id"));
+	EXPECT_EQ(3, vmemsysfs_num("nr_vms"));
+	if (fc >= 0)
+		close(fc);
+	close(fb);
+	close(fa);
+}
+
 TEST_F(vm, vm_create_rejects_bad_pointer)
 {
 	EXPECT_EQ(-EFAULT, vmemio_create_vm(self->dev, NULL));
