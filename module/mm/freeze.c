@@ -108,6 +108,30 @@ void vmem_mm_thaw(struct vmem_mm *mm, ppn_t ppn, struct page *page)
 	put_page(page);
 }
 
+/*
+ * Replace a still-frozen private page by @entry (a frame or the zero
+ * page), unmapped so that the guest re-faults and maps it read-only; the
+ * mapping counts in @vm_count and @global_count instead of mm->allocated.
+ */
+static bool mm_replace_frozen(struct vmem_mm *mm, ppn_t ppn, struct page *page,
+			      u64 entry, atomic64_t *vm_count,
+			      atomic64_t *global_count)
+{
+	u64 *e;
+
+	spin_lock(&mm->lock);
+	e = __mm_frozen_entry(mm, ppn, page);
+	if (e) {
+		*e = entry;
+		__slpt_unmap(&mm->slpt, (gpa_t)ppn << PAGE_SHIFT);
+		atomic64_dec(&mm->allocated);
+		atomic64_inc(vm_count);
+		atomic64_inc(global_count);
+	}
+	spin_unlock(&mm->lock);
+	return e;
+}
+
 /**
  * vmem_mm_share() - replace a frozen private page by a reference to @frame.
  * @mm: the VM's memory
@@ -123,20 +147,9 @@ void vmem_mm_thaw(struct vmem_mm *mm, ppn_t ppn, struct page *page)
 bool vmem_mm_share(struct vmem_mm *mm, ppn_t ppn, struct page *page,
 		   struct shared_frame *frame)
 {
-	u64 *e;
-
-	spin_lock(&mm->lock);
-	e = __mm_frozen_entry(mm, ppn, page);
-	if (e) {
-		*e = pmap_make(PMAP_SHARED, page_to_pfn(frame->page));
-		/* The guest re-faults and maps the frame read-only. */
-		__slpt_unmap(&mm->slpt, (gpa_t)ppn << PAGE_SHIFT);
-		atomic64_dec(&mm->allocated);
-		atomic64_inc(&mm->shared);
-		atomic64_inc(&mm_stats.sharing);
-	}
-	spin_unlock(&mm->lock);
-	return e;
+	return mm_replace_frozen(mm, ppn, page,
+				 pmap_make(PMAP_SHARED, page_to_pfn(frame->page)),
+				 &mm->shared, &mm_stats.sharing);
 }
 
 /**
@@ -150,19 +163,8 @@ bool vmem_mm_share(struct vmem_mm *mm, ppn_t ppn, struct page *page,
  */
 bool vmem_mm_zero(struct vmem_mm *mm, ppn_t ppn, struct page *page)
 {
-	u64 *e;
-
-	spin_lock(&mm->lock);
-	e = __mm_frozen_entry(mm, ppn, page);
-	if (e) {
-		*e = pmap_make(PMAP_ZERO, 0);
-		__slpt_unmap(&mm->slpt, (gpa_t)ppn << PAGE_SHIFT);
-		atomic64_dec(&mm->allocated);
-		atomic64_inc(&mm->zero);
-		atomic64_inc(&mm_stats.zero);
-	}
-	spin_unlock(&mm->lock);
-	return e;
+	return mm_replace_frozen(mm, ppn, page, pmap_make(PMAP_ZERO, 0),
+				 &mm->zero, &mm_stats.zero);
 }
 
 /**

@@ -46,6 +46,19 @@ static bool pool_charge(atomic64_t *counter)
 	return true;
 }
 
+/* A zeroed page charged to @counter, or NULL (pool or host out of memory). */
+static struct page *pool_alloc(atomic64_t *counter, gfp_t gfp)
+{
+	struct page *page;
+
+	if (!pool_charge(counter))
+		return NULL;
+	page = alloc_page(gfp | __GFP_ZERO | __GFP_NOWARN);
+	if (!page)
+		atomic64_dec(counter);
+	return page;
+}
+
 /**
  * pool_init() - size the pool from the module parameter.
  * Return: 0, or -EINVAL when pool_mb exceeds the host's memory.
@@ -148,15 +161,8 @@ u64 pool_allocated(void)
  */
 struct page *pool_alloc_page(void)
 {
-	struct page *page;
-
-	if (!pool_charge(&pool_allocated_pages))
-		return NULL;
-	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN |
-			  __GFP_ACCOUNT);
-	if (!page)
-		atomic64_dec(&pool_allocated_pages);
-	return page;
+	return pool_alloc(&pool_allocated_pages,
+			  GFP_HIGHUSER | __GFP_ACCOUNT);
 }
 
 /**
@@ -184,14 +190,7 @@ u64 pool_overhead(void)
  */
 struct page *pool_alloc_overhead(void)
 {
-	struct page *page;
-
-	if (!pool_charge(&pool_overhead_pages))
-		return NULL;
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
-	if (!page)
-		atomic64_dec(&pool_overhead_pages);
-	return page;
+	return pool_alloc(&pool_overhead_pages, GFP_KERNEL_ACCOUNT);
 }
 
 /**
