@@ -4,10 +4,10 @@
  * block: a minimal set that common guests read at boot. Every other MSR
  * raises #GP in the guest, as on a CPU that lacks it. vCPU mutex held.
  */
-#include <asm/apicdef.h>
 #include <asm/msr-index.h>
 
 #include "vmem.h"
+#include "x86.h"
 
 /**
  * vmem_pat_valid() - is @pat a valid IA32_PAT value: every entry a defined
@@ -44,8 +44,7 @@ int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 	switch (index) {
 	case MSR_IA32_APICBASE:
 		/* No local APIC is emulated; CPUID says so as well. */
-		*data = APIC_DEFAULT_PHYS_BASE |
-			(vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+		*data = vcpu_apic_base(vcpu);
 		return 0;
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_MCG_CAP:

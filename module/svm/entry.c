@@ -16,7 +16,6 @@
 #include <linux/percpu.h>
 #include <asm/cpufeature.h>
 #include <asm/paravirt.h>
-#include <asm/debugreg.h>
 #include <asm/traps.h>
 
 #include "svm.h"
@@ -113,8 +112,7 @@ void svm_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	svm_stgi();
 
 	/* #VMEXIT disabled the host's breakpoints; put them back if any. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	vmem_restore_host_dr();
 
 	vcpu->regs[VCPU_REGS_RAX] = vmcb->save.rax;
 	vcpu->regs[VCPU_REGS_RSP] = vmcb->save.rsp;

@@ -10,6 +10,7 @@
 #include <asm/svm.h>
 
 #include "../vmem.h"
+#include "../x86.h"
 
 /**
  * struct svm_cpu - per-CPU SVM state, valid while SVM is enabled there.

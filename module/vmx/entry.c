@@ -134,8 +134,7 @@ void vmx_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 					  vmx_flush_l1d);
 
 	/* VM exits clear DR7 and IA32_DEBUGCTL (28.5.1): the host's back. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	vmem_restore_host_dr();
 	if (vx->host.debugctl)
 		update_debugctlmsr(vx->host.debugctl);
 

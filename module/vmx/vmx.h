@@ -19,6 +19,7 @@
 #include <asm/vmx.h>
 
 #include "../vmem.h"
+#include "../x86.h"
 
 /**
  * struct vmx_caps - what probe learned from the capability MSRs (Intel SDM
