@@ -63,7 +63,7 @@ static inline struct svm_vcpu *to_svm(struct vmem_vcpu *vcpu)
 }
 
 /* vmcb.c */
-void svm_vmcb_reset(struct vmem_vcpu *vcpu);
+void svm_vcpu_reset(struct vmem_vcpu *vcpu);
 void svm_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s);
 int svm_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s);
 int svm_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data);

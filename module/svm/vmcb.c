@@ -113,7 +113,7 @@ static void svm_load_sregs(struct vmcb_save_area *v, const struct vmem_sregs *s)
 }
 
 /**
- * svm_vmcb_reset() - intercepts and the x86 power-on state.
+ * svm_vcpu_reset() - intercepts and the x86 power-on state.
  * @vcpu: the vCPU
  *
  * Intercepted: host interrupts, NMIs and SMIs (they must reach the host);
@@ -122,7 +122,7 @@ static void svm_load_sregs(struct vmcb_save_area *v, const struct vmem_sregs *s)
  * must not execute on the real CPU; and #AC, whose endless delivery loop
  * would otherwise hang the host (CVE-2015-5307).
  */
-void svm_vmcb_reset(struct vmem_vcpu *vcpu)
+void svm_vcpu_reset(struct vmem_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
 	struct vmcb_control_area *c = &sv->vmcb->control;
