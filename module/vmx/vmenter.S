@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * __vmx_vcpu_run - enter the guest once and come back.
+ * __vmx_vmenter - enter the guest once and come back.
  *
  * Called with interrupts disabled, the vCPU's VMCS current. Records the
  * stack pointer in HOST_RSP, loads the guest GPRs (the VMCS switches RSP,
@@ -42,7 +42,7 @@
 
 .section .noinstr.text, "ax"
 
-SYM_FUNC_START(__vmx_vcpu_run)
+SYM_FUNC_START(__vmx_vmenter)
 	push	%rbp
 	mov	%rsp, %rbp
 	push	%r15
@@ -162,7 +162,7 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	_ASM_EXTABLE(1b, .Lvmfail)
 	_ASM_EXTABLE(2b, .Lvmfail)
 	_ASM_EXTABLE(3b, .Lvmfail)
-SYM_FUNC_END(__vmx_vcpu_run)
+SYM_FUNC_END(__vmx_vmenter)
 
 .section .text, "ax"
 

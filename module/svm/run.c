@@ -10,7 +10,7 @@
  * taking one *is* the flush. AMD APM vol. 2, 15.16.
  *
  * svm_vcpu_run() and svm_flush_guest_tlb() run with interrupts disabled on
- * the entering CPU.
+ * the entering CPU. The entry itself is enter.c (noinstr) and vmenter.S.
  */
 #include <linux/io.h>
 #include <linux/percpu.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * __svm_vmrun - enter the guest once and come back.
+ * __svm_vmenter - enter the guest once and come back.
  *
  * Called with interrupts disabled and GIF clear (CLGI). Saves the host's
  * VMSAVE-class state (FS/GS/TR/LDTR bases, KernelGSBase, STAR/LSTAR/CSTAR/
@@ -32,7 +32,7 @@
 
 .section .noinstr.text, "ax"
 
-SYM_FUNC_START(__svm_vmrun)
+SYM_FUNC_START(__svm_vmenter)
 	push	%rbp
 	push	%r15
 	push	%r14
@@ -128,4 +128,4 @@ SYM_FUNC_START(__svm_vmrun)
 	_ASM_EXTABLE(5b, 6b)
 	_ASM_EXTABLE(7b, 8b)
 	_ASM_EXTABLE(9b, 10b)
-SYM_FUNC_END(__svm_vmrun)
+SYM_FUNC_END(__svm_vmenter)

@@ -5,7 +5,8 @@
  * re-injection of an event whose delivery an exit interrupted.
  *
  * vmx_vcpu_run() and vmx_flush_guest_tlb() run with interrupts disabled on
- * the entering CPU, the vCPU loaded there (host.c).
+ * the entering CPU, the vCPU loaded there (host.c). The entry itself is
+ * enter.c (noinstr) and vmenter.S.
  */
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
