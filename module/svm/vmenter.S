@@ -26,9 +26,7 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-#include "../regs.h"
-
-#define REG(r)	(VCPU_REGS_##r * 8)
+#include "../entry_regs.h"
 
 .section .noinstr.text, "ax"
 
@@ -52,20 +50,7 @@ SYM_FUNC_START(__svm_vmenter)
 	mov	%rsi, %rax
 3:	vmload	%rax
 4:
-	mov	REG(RCX)(%rdi), %rcx
-	mov	REG(RDX)(%rdi), %rdx
-	mov	REG(RBX)(%rdi), %rbx
-	mov	REG(RBP)(%rdi), %rbp
-	mov	REG(RSI)(%rdi), %rsi
-	mov	REG(R8)(%rdi), %r8
-	mov	REG(R9)(%rdi), %r9
-	mov	REG(R10)(%rdi), %r10
-	mov	REG(R11)(%rdi), %r11
-	mov	REG(R12)(%rdi), %r12
-	mov	REG(R13)(%rdi), %r13
-	mov	REG(R14)(%rdi), %r14
-	mov	REG(R15)(%rdi), %r15
-	mov	REG(RDI)(%rdi), %rdi
+	VMEM_LOAD_GUEST_GPRS
 
 	/* Clobbers EFLAGS.ZF. */
 	VM_CLEAR_CPU_BUFFERS
@@ -78,20 +63,7 @@ SYM_FUNC_START(__svm_vmenter)
 8:
 	/* Guest GPRs into the array; RAX is in the VMCB. */
 	mov	(%rsp), %rax
-	mov	%rcx, REG(RCX)(%rax)
-	mov	%rdx, REG(RDX)(%rax)
-	mov	%rbx, REG(RBX)(%rax)
-	mov	%rbp, REG(RBP)(%rax)
-	mov	%rsi, REG(RSI)(%rax)
-	mov	%rdi, REG(RDI)(%rax)
-	mov	%r8, REG(R8)(%rax)
-	mov	%r9, REG(R9)(%rax)
-	mov	%r10, REG(R10)(%rax)
-	mov	%r11, REG(R11)(%rax)
-	mov	%r12, REG(R12)(%rax)
-	mov	%r13, REG(R13)(%rax)
-	mov	%r14, REG(R14)(%rax)
-	mov	%r15, REG(R15)(%rax)
+	VMEM_SAVE_GUEST_GPRS
 
 	/* Host state back: restores GS base, so per-CPU data works again. */
 	pop	%rax			/* discard guest regs pointer */
@@ -105,15 +77,8 @@ SYM_FUNC_START(__svm_vmenter)
 	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* No guest value may reach speculation through a stale register. */
-	xor	%eax, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	VMEM_CLEAR_GPRS
+	xor	%ebx, %ebx		/* no result to carry in RBX here */
 
 	pop	%rbx
 	pop	%r12
