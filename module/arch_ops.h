@@ -38,7 +38,10 @@
  *   get/set_sregs, get/set_msr, inject_exception
  *                       vCPU thread, vcpu->mutex held. get/set_msr return
  *                       -ENOENT for MSRs the backend does not hold, so the
- *                       core can handle them; -EINVAL means #GP.
+ *                       core can handle them; -EINVAL means #GP. set_msr
+ *                       gets a value the core has checked as every x86 CPU
+ *                       would (msr.c) but for EFER; set_sregs checks with
+ *                       vmem_sregs_valid() (x86.c) and its own limits.
  * @slpt: the second-level page-table entry format (data, not an op).
  */
 #ifndef VMEM_ARCH_OPS_H

@@ -240,7 +240,8 @@ int svm_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 }
 
 /**
- * svm_set_msr() - write MSRs whose guest value lives in the VMCB.
+ * svm_set_msr() - write MSRs whose guest value lives in the VMCB, with
+ * the value already checked as WRMSR does on any CPU (msr.c).
  * @vcpu: the vCPU
  * @index: MSR number
  * @data: value
@@ -260,33 +261,16 @@ int svm_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 		v->efer = (data & ~EFER_LMA) | (v->efer & EFER_LMA) | EFER_SVME;
 		break;
 	case MSR_STAR:		v->star = data; break;
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-		if (!__is_canonical_address(data, 48))
-			return -EINVAL;
-		if (index == MSR_LSTAR)
-			v->lstar = data;
-		else if (index == MSR_CSTAR)
-			v->cstar = data;
-		else if (index == MSR_KERNEL_GS_BASE)
-			v->kernel_gs_base = data;
-		else if (index == MSR_FS_BASE)
-			v->fs.base = data;
-		else
-			v->gs.base = data;
-		break;
-	case MSR_SYSCALL_MASK:	v->sfmask = (u32)data; break;
-	case MSR_IA32_SYSENTER_CS: v->sysenter_cs = (u32)data; break;
+	case MSR_LSTAR:		v->lstar = data; break;
+	case MSR_CSTAR:		v->cstar = data; break;
+	case MSR_KERNEL_GS_BASE: v->kernel_gs_base = data; break;
+	case MSR_FS_BASE:	v->fs.base = data; break;
+	case MSR_GS_BASE:	v->gs.base = data; break;
+	case MSR_SYSCALL_MASK:	v->sfmask = data; break;
+	case MSR_IA32_SYSENTER_CS: v->sysenter_cs = data; break;
 	case MSR_IA32_SYSENTER_ESP: v->sysenter_esp = data; break;
 	case MSR_IA32_SYSENTER_EIP: v->sysenter_eip = data; break;
-	case MSR_IA32_CR_PAT:
-		if (!vmem_pat_valid(data))
-			return -EINVAL;
-		v->g_pat = data;
-		break;
+	case MSR_IA32_CR_PAT:	v->g_pat = data; break;
 	case MSR_IA32_TSC:
 		vmcb->control.tsc_offset = data - rdtsc();
 		break;

@@ -344,42 +344,30 @@ int vmx_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 	return 0;
 }
 
-/* Validate a write to a VMCS-held MSR; write it. VMCS current. */
+/* Write a VMCS-held MSR; EFER is checked here. VMCS current. */
 static int vmx_set_field_msr(struct vmx_vcpu *vx, u32 index,
 			     unsigned long field, u64 data)
 {
 	u64 efer;
 
-	switch (index) {
-	case MSR_EFER:
-		efer = vmcs_read(GUEST_IA32_EFER);
-		if (data & ~VMEM_EFER_GUEST_BITS)
-			return -EINVAL;
-		/* LME may not change while paging is on (SDM vol. 3, 10.8.5). */
-		if (((data ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
-			return -EINVAL;
-		/* LMA is the CPU's to set; the guest cannot change it. */
-		vmx_write_efer(vx, (data & ~EFER_LMA) | (efer & EFER_LMA));
+	if (index != MSR_EFER) {
+		vmcs_write(field, data);
 		return 0;
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-		if (!__is_canonical_address(data, 48))
-			return -EINVAL;
-		break;
-	case MSR_IA32_CR_PAT:
-		if (!vmem_pat_valid(data))
-			return -EINVAL;
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		data = (u32)data;
-		break;
 	}
-	vmcs_write(field, data);
+	efer = vmcs_read(GUEST_IA32_EFER);
+	if (data & ~VMEM_EFER_GUEST_BITS)
+		return -EINVAL;
+	/* LME may not change while paging is on (SDM vol. 3, 10.8.5). */
+	if (((data ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
+		return -EINVAL;
+	/* LMA is the CPU's to set; the guest cannot change it. */
+	vmx_write_efer(vx, (data & ~EFER_LMA) | (efer & EFER_LMA));
 	return 0;
 }
 
 /**
- * vmx_set_msr() - write MSRs whose guest value the backend holds.
+ * vmx_set_msr() - write MSRs whose guest value the backend holds, with
+ * the value already checked as WRMSR does on any CPU (msr.c).
  * @vcpu: the vCPU
  * @index: MSR number
  * @data: value
@@ -405,10 +393,6 @@ int vmx_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 	}
 	if (!slot)
 		return -ENOENT;
-	if (index == MSR_SYSCALL_MASK)
-		data = (u32)data;
-	else if (index != MSR_STAR && !__is_canonical_address(data, 48))
-		return -EINVAL;
 	preempt_disable();
 	if (vx->loaded)
 		vmx_put_guest_msrs(vx);
