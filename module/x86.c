@@ -5,7 +5,7 @@
  * VMEM_SET_SREGS and MOV to CR0 apply alike on SVM and VT-x, and the
  * conversion of segment access rights to and from the ABI's fields.
  *
- * The checks and conversions are pure functions of their arguments and of
+ * The checks and conversions (and vmem_wrmsr_efer()) are pure functions of their arguments and of
  * the host CPU's features, callable in any context. vcpu_reset_regs() runs
  * in process context with the vCPU mutex held (or the vCPU not yet
  * visible); vmem_restore_host_dr() with interrupts disabled, right after a
@@ -153,6 +153,24 @@ bool vmem_sregs_valid(const struct vmem_sregs *s, u64 efer_bits,
 	if (lma && (!(s->cr4 & X86_CR4_PAE) || (s->cs.l && s->cs.db)))
 		return false;
 	return !((s->cr4 & X86_CR4_OSXSAVE) && !boot_cpu_has(X86_FEATURE_XSAVE));
+}
+
+/**
+ * vmem_wrmsr_efer() - the EFER a guest's WRMSR of @data leaves behind.
+ * @efer: EFER now
+ * @data: the value written
+ * @efer_bits: the EFER bits the backend lets a guest set
+ * @new: the new EFER, when the write is allowed
+ *
+ * Return: false for a bit outside @efer_bits (#GP).
+ */
+bool vmem_wrmsr_efer(u64 efer, u64 data, u64 efer_bits, u64 *new)
+{
+	if (data & ~efer_bits)
+		return false;
+	/* LMA is the CPU's to set; the guest cannot change it. */
+	*new = (data & ~EFER_LMA) | (efer & EFER_LMA);
+	return true;
 }
 
 /**

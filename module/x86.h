@@ -83,6 +83,7 @@ void vmem_seg_set_ar(struct vmem_segment *seg, u32 ar);
 bool vmem_cr0_valid(u64 cr0);
 bool vmem_sregs_valid(const struct vmem_sregs *s, u64 efer_bits,
 		      u64 cr4_bits);
+bool vmem_wrmsr_efer(u64 efer, u64 data, u64 efer_bits, u64 *new);
 void vcpu_reset_regs(struct vmem_vcpu *vcpu);
 u64 vcpu_apic_base(const struct vmem_vcpu *vcpu);
 void vmem_restore_host_dr(void);

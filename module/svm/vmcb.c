@@ -252,13 +252,13 @@ int svm_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	struct vmcb_save_area *v = &vmcb->save;
+	u64 efer;
 
 	switch (index) {
 	case MSR_EFER:
-		if (data & ~SVM_EFER_GUEST_BITS)
+		if (!vmem_wrmsr_efer(v->efer, data, SVM_EFER_GUEST_BITS, &efer))
 			return -EINVAL;
-		/* LMA is the CPU's to set; the guest cannot change it. */
-		v->efer = (data & ~EFER_LMA) | (v->efer & EFER_LMA) | EFER_SVME;
+		v->efer = efer | EFER_SVME;
 		break;
 	case MSR_STAR:		v->star = data; break;
 	case MSR_LSTAR:		v->lstar = data; break;

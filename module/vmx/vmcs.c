@@ -348,20 +348,19 @@ int vmx_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 static int vmx_set_field_msr(struct vmx_vcpu *vx, u32 index,
 			     unsigned long field, u64 data)
 {
-	u64 efer;
+	u64 efer, new;
 
 	if (index != MSR_EFER) {
 		vmcs_write(field, data);
 		return 0;
 	}
 	efer = vmcs_read(GUEST_IA32_EFER);
-	if (data & ~VMEM_EFER_GUEST_BITS)
+	if (!vmem_wrmsr_efer(efer, data, VMEM_EFER_GUEST_BITS, &new))
 		return -EINVAL;
 	/* LME may not change while paging is on (SDM vol. 3, 10.8.5). */
 	if (((data ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
 		return -EINVAL;
-	/* LMA is the CPU's to set; the guest cannot change it. */
-	vmx_write_efer(vx, (data & ~EFER_LMA) | (efer & EFER_LMA));
+	vmx_write_efer(vx, new);
 	return 0;
 }
 
