@@ -4,6 +4,9 @@
  * (module/svm/ or module/vmx/). Every operation is listed once, in
  * VMEM_ARCH_OPS(); the struct members and the completeness check are
  * generated from that list, so the backends and the core cannot drift.
+ * Each backend fills its table from the list as well (VMEM_SVM_OP,
+ * VMEM_VMX_OP), so every op has the same name in both: <vendor>_<op>, e.g.
+ * svm_get_sregs and vmx_get_sregs.
  *
  * Context of each op:
  *   probe               module init, process context; returns -ENODEV with a
@@ -35,7 +38,10 @@
  *   get/set_sregs, get/set_msr, inject_exception
  *                       vCPU thread, vcpu->mutex held. get/set_msr return
  *                       -ENOENT for MSRs the backend does not hold, so the
- *                       core can handle them; -EINVAL means #GP.
+ *                       core can handle them; -EINVAL means #GP. set_msr
+ *                       gets a value the core has checked as every x86 CPU
+ *                       would (msr.c) but for EFER; set_sregs checks with
+ *                       vmem_sregs_valid() (x86.c) and its own limits.
  * @slpt: the second-level page-table entry format (data, not an op).
  */
 #ifndef VMEM_ARCH_OPS_H
@@ -86,6 +92,10 @@ struct vmem_arch_ops {
 	VMEM_ARCH_OPTIONAL_OPS(VMEM_ARCH_OP_MEMBER)
 #undef VMEM_ARCH_OP_MEMBER
 };
+
+/* The backends' tables: VMEM_ARCH_OPS(VMEM_SVM_OP) and so on. */
+#define VMEM_SVM_OP(ret, op, args)	.op = svm_##op,
+#define VMEM_VMX_OP(ret, op, args)	.op = vmx_##op,
 
 extern const struct vmem_arch_ops vmem_svm_ops;
 extern const struct vmem_arch_ops vmem_vmx_ops;

@@ -4,10 +4,10 @@
  * block: a minimal set that common guests read at boot. Every other MSR
  * raises #GP in the guest, as on a CPU that lacks it. vCPU mutex held.
  */
-#include <asm/apicdef.h>
 #include <asm/msr-index.h>
 
 #include "vmem.h"
+#include "x86.h"
 
 /**
  * vmem_pat_valid() - is @pat a valid IA32_PAT value: every entry a defined
@@ -27,6 +27,33 @@ bool vmem_pat_valid(u64 pat)
 	return true;
 }
 
+/*
+ * What WRMSR checks and truncates alike on every x86 CPU, for MSRs the
+ * backends hold: an address MSR must be canonical, IA32_PAT must name
+ * memory types, and the upper halves of SYSENTER_CS and SFMASK are
+ * dropped. The backend then only stores the value (and checks EFER, whose
+ * allowed bits are its own).
+ */
+static int msr_write_check(u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		return __is_canonical_address(*data, 48) ? 0 : -EINVAL;
+	case MSR_IA32_CR_PAT:
+		return vmem_pat_valid(*data) ? 0 : -EINVAL;
+	case MSR_SYSCALL_MASK:
+	case MSR_IA32_SYSENTER_CS:
+		*data = (u32)*data;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 /**
  * vcpu_get_msr() - RDMSR on behalf of the guest.
  * @vcpu: the vCPU
@@ -44,8 +71,7 @@ int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 	switch (index) {
 	case MSR_IA32_APICBASE:
 		/* No local APIC is emulated; CPUID says so as well. */
-		*data = APIC_DEFAULT_PHYS_BASE |
-			(vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+		*data = vcpu_apic_base(vcpu);
 		return 0;
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_MCG_CAP:
@@ -69,8 +95,11 @@ int vcpu_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
  */
 int vcpu_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 {
-	int r = vmem_arch->set_msr(vcpu, index, data);
+	int r = msr_write_check(index, &data);
 
+	if (r)
+		return r;
+	r = vmem_arch->set_msr(vcpu, index, data);
 	if (r != -ENOENT)
 		return r;
 	switch (index) {

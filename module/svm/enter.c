@@ -4,14 +4,13 @@
  * RCU extended quiescent state and counts as guest time, exactly as for
  * KVM (linux/kvm_host.h provides the helpers). Kept apart from the rest of
  * the backend because that header's names (gpa_t, IN_GUEST_MODE, ...)
- * would clash with vmem's.
+ * would clash with vmem's; its prototypes are in enter.h.
  *
  * Called with interrupts disabled and GIF clear.
  */
 #include <linux/kvm_host.h>
 
-void __svm_vmrun(u64 *regs, u64 vmcb_pa, u64 host_pa);
-void svm_enter_exit(u64 *regs, u64 vmcb_pa, u64 host_pa);
+#include "enter.h"
 
 /**
  * svm_enter_exit() - VMRUN inside guest context.
@@ -28,7 +27,7 @@ noinstr void svm_enter_exit(u64 *regs, u64 vmcb_pa, u64 host_pa)
 	guest_timing_enter_irqoff();
 	guest_state_enter_irqoff();
 	raw_local_irq_enable();
-	__svm_vmrun(regs, vmcb_pa, host_pa);
+	__svm_vmenter(regs, vmcb_pa, host_pa);
 	raw_local_irq_disable();
 	guest_state_exit_irqoff();
 	guest_timing_exit_irqoff();

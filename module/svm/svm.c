@@ -140,7 +140,7 @@ static int svm_vcpu_create(struct vmem_vcpu *vcpu)
 	sv->vmcb = page_address(page);
 	sv->vmcb_pa = page_to_phys(page);
 	vcpu->arch = sv;
-	svm_vmcb_reset(vcpu);
+	svm_vcpu_reset(vcpu);
 	return 0;
 }
 
@@ -157,18 +157,5 @@ const struct vmem_arch_ops vmem_svm_ops = {
 	.name = "svm",
 	.cap = VMEM_CAP_SVM,
 	.slpt = &npt_format,
-	.probe = svm_probe,
-	.unsetup = svm_unsetup,
-	.cpu_enable = svm_cpu_enable,
-	.cpu_disable = svm_cpu_disable,
-	.vcpu_create = svm_vcpu_create,
-	.vcpu_free = svm_vcpu_free,
-	.vcpu_reset = svm_vmcb_reset,
-	.vcpu_run = svm_vcpu_run,
-	.flush_guest_tlb = svm_flush_guest_tlb,
-	.get_sregs = svm_get_sregs,
-	.set_sregs = svm_set_sregs,
-	.get_msr = svm_get_msr,
-	.set_msr = svm_set_msr,
-	.inject_exception = svm_inject_exception,
+	VMEM_ARCH_OPS(VMEM_SVM_OP)
 };

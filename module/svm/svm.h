@@ -10,6 +10,8 @@
 #include <asm/svm.h>
 
 #include "../vmem.h"
+#include "../x86.h"
+#include "enter.h"
 
 /**
  * struct svm_cpu - per-CPU SVM state, valid while SVM is enabled there.
@@ -62,7 +64,7 @@ static inline struct svm_vcpu *to_svm(struct vmem_vcpu *vcpu)
 }
 
 /* vmcb.c */
-void svm_vmcb_reset(struct vmem_vcpu *vcpu);
+void svm_vcpu_reset(struct vmem_vcpu *vcpu);
 void svm_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s);
 int svm_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s);
 int svm_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data);
@@ -70,16 +72,12 @@ int svm_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data);
 int svm_maps_init(void);
 void svm_maps_exit(void);
 
-/* entry.c */
+/* run.c; enter.c and vmenter.S are declared in enter.h */
 DECLARE_PER_CPU(struct svm_cpu, svm_cpu);
 void svm_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit);
 void svm_flush_guest_tlb(struct vmem_vcpu *vcpu);
 void svm_inject_exception(struct vmem_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error);
-void __svm_vmrun(u64 *regs, hpa_t vmcb_pa, hpa_t host_pa);
-
-/* enter.c */
-void svm_enter_exit(u64 *regs, hpa_t vmcb_pa, hpa_t host_pa);
 
 /* exit.c */
 void svm_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit);

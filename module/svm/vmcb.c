@@ -18,24 +18,12 @@
 #define MSRPM_ORDER	1	/* 8 KiB */
 static struct page *svm_iopm, *svm_msrpm;
 
-/* DR7 bit 10 always reads as one (Intel SDM vol. 3, 18.2.4). */
-#define VMEM_DR7_FIXED_1	0x400ULL
+/* EFER bits a guest may set: the common ones and AMD's fast FXSAVE. */
+#define SVM_EFER_GUEST_BITS	(VMEM_EFER_GUEST_BITS | EFER_FFXSR)
 
-#define SEG_ATTR_TYPE(t)	((t) & 0xf)
-#define SEG_ATTR_S		BIT(4)
-#define SEG_ATTR_DPL(d)		(((d) & 3) << 5)
-#define SEG_ATTR_P		BIT(7)
-#define SEG_ATTR_AVL		BIT(8)
-#define SEG_ATTR_L		BIT(9)
-#define SEG_ATTR_DB		BIT(10)
-#define SEG_ATTR_G		BIT(11)
-
-#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR)
-#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-			 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_OSXSAVE | \
-			 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
+/* The VMCB's segments in the order of VMEM_SREGS_SEGS(). */
+#define SVM_SEGS(v)	{ &(v)->es, &(v)->cs, &(v)->ss, &(v)->ds, \
+			  &(v)->fs, &(v)->gs, &(v)->ldtr, &(v)->tr }
 
 /**
  * svm_maps_init() - the I/O and MSR permission maps, all ones.
@@ -69,16 +57,63 @@ static void set_intercept(struct vmcb_control_area *c, int bit)
 	c->intercepts[bit / 32] |= BIT(bit % 32);
 }
 
-static void seg_init(struct vmcb_seg *seg, u16 sel, u64 base, u16 attrib)
+/*
+ * VMCB segment attributes are the access rights (VMEM_AR_*) without the gap
+ * at bits 8-11 (APM vol. 2, appendix B); a segment that is not present is
+ * the one the VMCB cannot use.
+ */
+static u32 svm_seg_ar(u16 attrib)
 {
-	seg->selector = sel;
-	seg->base = base;
-	seg->limit = 0xffff;
-	seg->attrib = attrib;
+	u32 ar = (attrib & 0xff) | ((attrib & 0xf00) << 4);
+
+	return ar & VMEM_AR_P ? ar : ar | VMEM_AR_UNUSABLE;
+}
+
+static u16 svm_seg_attrib(u32 ar)
+{
+	return ar & VMEM_AR_UNUSABLE ? 0 : (ar & 0xff) | ((ar >> 4) & 0xf00);
+}
+
+static void seg_to_abi(const struct vmcb_seg *v, struct vmem_segment *a)
+{
+	a->selector = v->selector;
+	a->base = v->base;
+	a->limit = v->limit;
+	vmem_seg_set_ar(a, svm_seg_ar(v->attrib));
+}
+
+static void seg_from_abi(struct vmcb_seg *v, const struct vmem_segment *a)
+{
+	v->selector = a->selector;
+	v->base = a->base;
+	v->limit = a->limit;
+	v->attrib = svm_seg_attrib(vmem_seg_ar(a));
+}
+
+/* Write system registers that passed the checks (or the reset state). */
+static void svm_load_sregs(struct vmcb_save_area *v, const struct vmem_sregs *s)
+{
+	const struct vmem_segment *seg[] = VMEM_SREGS_SEGS(s);
+	struct vmcb_seg *hw[] = SVM_SEGS(v);
+	int i;
+
+	for (i = 0; i < VMEM_NR_SEGS; i++)
+		seg_from_abi(hw[i], seg[i]);
+	v->cpl = (v->cs.attrib >> 5) & 3;
+	v->gdtr.base = s->gdt.base;
+	v->gdtr.limit = s->gdt.limit;
+	v->idtr.base = s->idt.base;
+	v->idtr.limit = s->idt.limit;
+	v->cr0 = s->cr0;
+	v->cr2 = s->cr2;
+	v->cr3 = s->cr3;
+	v->cr4 = s->cr4;
+	/* SVME is required in the guest VMCB; hidden from the guest. */
+	v->efer = s->efer | EFER_SVME;
 }
 
 /**
- * svm_vmcb_reset() - intercepts and the x86 power-on state.
+ * svm_vcpu_reset() - intercepts and the x86 power-on state.
  * @vcpu: the vCPU
  *
  * Intercepted: host interrupts, NMIs and SMIs (they must reach the host);
@@ -87,7 +122,7 @@ static void seg_init(struct vmcb_seg *seg, u16 sel, u64 base, u16 attrib)
  * must not execute on the real CPU; and #AC, whose endless delivery loop
  * would otherwise hang the host (CVE-2015-5307).
  */
-void svm_vmcb_reset(struct vmem_vcpu *vcpu)
+void svm_vcpu_reset(struct vmem_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
 	struct vmcb_control_area *c = &sv->vmcb->control;
@@ -119,58 +154,13 @@ void svm_vmcb_reset(struct vmem_vcpu *vcpu)
 	/* Physical interrupts follow the host's IF, not the guest's. */
 	c->int_ctl = V_INTR_MASKING_MASK;
 
-	/* Power-on state: real mode at F000:FFF0 (APM vol. 2, 14.1.3). */
-	seg_init(&s->cs, 0xf000, 0xffff0000, SEG_ATTR_P | SEG_ATTR_S | 0xb);
-	seg_init(&s->ds, 0, 0, SEG_ATTR_P | SEG_ATTR_S | 0x3);
-	s->es = s->ss = s->fs = s->gs = s->ds;
-	seg_init(&s->ldtr, 0, 0, SEG_ATTR_P | 0x2);
-	seg_init(&s->tr, 0, 0, SEG_ATTR_P | 0x3);
-	s->gdtr.limit = 0xffff;
-	s->idtr.limit = 0xffff;
-	s->cr0 = X86_CR0_ET;
-	s->efer = EFER_SVME;	/* required in the guest VMCB; hidden from it */
+	/* The power-on state (x86.c); the rest of the VMCB is zero. */
+	svm_load_sregs(s, &vmem_reset_sregs);
 	s->dr6 = DR6_RESERVED;
 	s->dr7 = VMEM_DR7_FIXED_1;
-	s->g_pat = 0x0007040600070406ULL;
-
-	memset(vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs[VCPU_REGS_RDX] = 0x600;	/* family 6: what CPUs report */
-	vcpu->rip = 0xfff0;
-	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->dr[0] = vcpu->dr[1] = vcpu->dr[2] = vcpu->dr[3] = 0;
-	vcpu->dr[4] = DR6_RESERVED;
-	vcpu->dr[5] = VMEM_DR7_FIXED_1;
-	vcpu->pending = VCPU_PENDING_NONE;
+	s->g_pat = VMEM_PAT_RESET;
+	vcpu_reset_regs(vcpu);
 	sv->last_cpu = -1;
-}
-
-static void seg_to_abi(const struct vmcb_seg *v, struct vmem_segment *a)
-{
-	a->selector = v->selector;
-	a->base = v->base;
-	a->limit = v->limit;
-	a->type = v->attrib & 0xf;
-	a->s = !!(v->attrib & SEG_ATTR_S);
-	a->dpl = (v->attrib >> 5) & 3;
-	a->present = !!(v->attrib & SEG_ATTR_P);
-	a->avl = !!(v->attrib & SEG_ATTR_AVL);
-	a->l = !!(v->attrib & SEG_ATTR_L);
-	a->db = !!(v->attrib & SEG_ATTR_DB);
-	a->g = !!(v->attrib & SEG_ATTR_G);
-	a->unusable = !a->present;
-	a->padding = 0;
-}
-
-static void seg_from_abi(struct vmcb_seg *v, const struct vmem_segment *a)
-{
-	v->selector = a->selector;
-	v->base = a->base;
-	v->limit = a->limit;
-	v->attrib = a->unusable ? 0 :
-		    SEG_ATTR_TYPE(a->type) | (a->s ? SEG_ATTR_S : 0) |
-		    SEG_ATTR_DPL(a->dpl) | (a->present ? SEG_ATTR_P : 0) |
-		    (a->avl ? SEG_ATTR_AVL : 0) | (a->l ? SEG_ATTR_L : 0) |
-		    (a->db ? SEG_ATTR_DB : 0) | (a->g ? SEG_ATTR_G : 0);
 }
 
 /**
@@ -181,16 +171,13 @@ static void seg_from_abi(struct vmcb_seg *v, const struct vmem_segment *a)
 void svm_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
 {
 	struct vmcb_save_area *v = &to_svm(vcpu)->vmcb->save;
+	const struct vmcb_seg *hw[] = SVM_SEGS(v);
+	struct vmem_segment *seg[] = VMEM_SREGS_SEGS(s);
+	int i;
 
 	memset(s, 0, sizeof(*s));
-	seg_to_abi(&v->cs, &s->cs);
-	seg_to_abi(&v->ds, &s->ds);
-	seg_to_abi(&v->es, &s->es);
-	seg_to_abi(&v->fs, &s->fs);
-	seg_to_abi(&v->gs, &s->gs);
-	seg_to_abi(&v->ss, &s->ss);
-	seg_to_abi(&v->tr, &s->tr);
-	seg_to_abi(&v->ldtr, &s->ldt);
+	for (i = 0; i < VMEM_NR_SEGS; i++)
+		seg_to_abi(hw[i], seg[i]);
 	s->gdt.base = v->gdtr.base;
 	s->gdt.limit = v->gdtr.limit;
 	s->idt.base = v->idtr.base;
@@ -200,13 +187,12 @@ void svm_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
 	s->cr3 = v->cr3;
 	s->cr4 = v->cr4;
 	s->efer = v->efer & ~EFER_SVME;
-	s->apic_base = APIC_DEFAULT_PHYS_BASE |
-		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+	s->apic_base = vcpu_apic_base(vcpu);
 }
 
 /**
  * svm_set_sregs() - load the guest's system registers after checking that
- * the combination is one a real CPU could be in.
+ * the combination is one a real CPU could be in (vmem_sregs_valid()).
  * @vcpu: the vCPU
  * @s: the new state
  *
@@ -214,41 +200,9 @@ void svm_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
  */
 int svm_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s)
 {
-	struct vmcb_save_area *v = &to_svm(vcpu)->vmcb->save;
-	bool lma = s->efer & EFER_LMA;
-
-	if ((s->cr0 >> 32) || (s->cr4 & ~CR4_GUEST_BITS) ||
-	    (s->efer & ~EFER_GUEST_BITS))
+	if (!vmem_sregs_valid(s, SVM_EFER_GUEST_BITS, VMEM_CR4_GUEST_BITS))
 		return -EINVAL;
-	if (((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE)) ||
-	    ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
-		return -EINVAL;
-	/* Long mode is active exactly when enabled and paging is on. */
-	if (lma != ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)))
-		return -EINVAL;
-	if (lma && (!(s->cr4 & X86_CR4_PAE) || (s->cs.l && s->cs.db)))
-		return -EINVAL;
-	if ((s->cr4 & X86_CR4_OSXSAVE) && !boot_cpu_has(X86_FEATURE_XSAVE))
-		return -EINVAL;
-
-	seg_from_abi(&v->cs, &s->cs);
-	seg_from_abi(&v->ds, &s->ds);
-	seg_from_abi(&v->es, &s->es);
-	seg_from_abi(&v->fs, &s->fs);
-	seg_from_abi(&v->gs, &s->gs);
-	seg_from_abi(&v->ss, &s->ss);
-	seg_from_abi(&v->tr, &s->tr);
-	seg_from_abi(&v->ldtr, &s->ldt);
-	v->cpl = (v->cs.attrib >> 5) & 3;
-	v->gdtr.base = s->gdt.base;
-	v->gdtr.limit = s->gdt.limit;
-	v->idtr.base = s->idt.base;
-	v->idtr.limit = s->idt.limit;
-	v->cr0 = s->cr0;
-	v->cr2 = s->cr2;
-	v->cr3 = s->cr3;
-	v->cr4 = s->cr4;
-	v->efer = s->efer | EFER_SVME;
+	svm_load_sregs(&to_svm(vcpu)->vmcb->save, s);
 	return 0;
 }
 
@@ -286,7 +240,8 @@ int svm_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 }
 
 /**
- * svm_set_msr() - write MSRs whose guest value lives in the VMCB.
+ * svm_set_msr() - write MSRs whose guest value lives in the VMCB, with
+ * the value already checked as WRMSR does on any CPU (msr.c).
  * @vcpu: the vCPU
  * @index: MSR number
  * @data: value
@@ -297,42 +252,25 @@ int svm_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	struct vmcb_save_area *v = &vmcb->save;
+	u64 efer;
 
 	switch (index) {
 	case MSR_EFER:
-		if (data & ~EFER_GUEST_BITS)
+		if (!vmem_wrmsr_efer(v->efer, data, SVM_EFER_GUEST_BITS, &efer))
 			return -EINVAL;
-		/* LMA is the CPU's to set; the guest cannot change it. */
-		v->efer = (data & ~EFER_LMA) | (v->efer & EFER_LMA) | EFER_SVME;
+		v->efer = efer | EFER_SVME;
 		break;
 	case MSR_STAR:		v->star = data; break;
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-		if (!__is_canonical_address(data, 48))
-			return -EINVAL;
-		if (index == MSR_LSTAR)
-			v->lstar = data;
-		else if (index == MSR_CSTAR)
-			v->cstar = data;
-		else if (index == MSR_KERNEL_GS_BASE)
-			v->kernel_gs_base = data;
-		else if (index == MSR_FS_BASE)
-			v->fs.base = data;
-		else
-			v->gs.base = data;
-		break;
-	case MSR_SYSCALL_MASK:	v->sfmask = (u32)data; break;
-	case MSR_IA32_SYSENTER_CS: v->sysenter_cs = (u32)data; break;
+	case MSR_LSTAR:		v->lstar = data; break;
+	case MSR_CSTAR:		v->cstar = data; break;
+	case MSR_KERNEL_GS_BASE: v->kernel_gs_base = data; break;
+	case MSR_FS_BASE:	v->fs.base = data; break;
+	case MSR_GS_BASE:	v->gs.base = data; break;
+	case MSR_SYSCALL_MASK:	v->sfmask = data; break;
+	case MSR_IA32_SYSENTER_CS: v->sysenter_cs = data; break;
 	case MSR_IA32_SYSENTER_ESP: v->sysenter_esp = data; break;
 	case MSR_IA32_SYSENTER_EIP: v->sysenter_eip = data; break;
-	case MSR_IA32_CR_PAT:
-		if (!vmem_pat_valid(data))
-			return -EINVAL;
-		v->g_pat = data;
-		break;
+	case MSR_IA32_CR_PAT:	v->g_pat = data; break;
 	case MSR_IA32_TSC:
 		vmcb->control.tsc_offset = data - rdtsc();
 		break;

@@ -4,7 +4,7 @@
  * RCU extended quiescent state and counts as guest time, exactly as for
  * KVM (linux/kvm_host.h provides the helpers). Kept apart from the rest of
  * the backend because that header's names (gpa_t, IN_GUEST_MODE, ...)
- * would clash with vmem's.
+ * would clash with vmem's; its prototypes are in enter.h.
  *
  * Called with interrupts disabled. They stay disabled in the guest: with
  * external-interrupt exiting, a host interrupt makes a VM exit whatever the
@@ -14,8 +14,7 @@
 #include <linux/kvm_host.h>
 #include <asm/msr.h>
 
-int __vmx_vcpu_run(u64 *regs, bool launched);
-int vmx_enter_exit(u64 *regs, u64 *cr2, bool launched, bool flush_l1d);
+#include "enter.h"
 
 /**
  * vmx_enter_exit() - VMLAUNCH/VMRESUME inside guest context.
@@ -37,7 +36,7 @@ noinstr int vmx_enter_exit(u64 *regs, u64 *cr2, bool launched, bool flush_l1d)
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 	if (*cr2 != native_read_cr2())
 		native_write_cr2(*cr2);
-	fail = __vmx_vcpu_run(regs, launched);
+	fail = __vmx_vmenter(regs, launched);
 	*cr2 = native_read_cr2();
 	guest_state_exit_irqoff();
 	guest_timing_exit_irqoff();

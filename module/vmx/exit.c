@@ -190,8 +190,7 @@ static enum vmem_exit_kind vmx_mov_to_cr0(struct vmx_vcpu *vx, u64 cr0)
 	bool pg_on = !(old & X86_CR0_PG) && (cr0 & X86_CR0_PG);
 	bool pg_off = (old & X86_CR0_PG) && !(cr0 & X86_CR0_PG);
 
-	if ((cr0 >> 32) || ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE)) ||
-	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
+	if (!vmem_cr0_valid(cr0))
 		return VX_INJECT_GP;
 	if (pg_on && (efer & EFER_LME)) {
 		if (!(vmx_guest_cr4() & X86_CR4_PAE))

@@ -17,34 +17,18 @@
 
 #include "vmx.h"
 
-/* DR7 bit 10 always reads as one (SDM vol. 3, 18.2.4). */
-#define VMEM_DR7_FIXED_1	0x400ULL
-
 /*
- * Segment access rights as the VMCS holds them (SDM vol. 3, table 25-2);
- * asm/vmx.h has all but AVL.
+ * The core's segment access rights (VMEM_AR_*) are laid out as the VMCS
+ * holds them (SDM vol. 3, table 25-2), so they go in and out unchanged.
  */
-#define VMX_AR_AVL_MASK		BIT(12)
-#define VMX_AR_TYPE(t)		((t) & VMX_AR_TYPE_MASK)
-#define VMX_AR_DPL_BITS(d)	(((d) & 3) << VMX_AR_DPL_SHIFT)
-
-#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
-#define CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \
-			 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | \
-			 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
-			 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_OSXSAVE | \
-			 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
-
-/* The eight segment registers in VMCS encoding order: ES CS SS DS FS GS LDTR TR. */
-enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
-
-static void seg_write(int seg, u16 sel, u64 base, u32 limit, u32 ar)
-{
-	vmcs_write(GUEST_ES_SELECTOR + 2 * seg, sel);
-	vmcs_write(GUEST_ES_BASE + 2 * seg, base);
-	vmcs_write(GUEST_ES_LIMIT + 2 * seg, limit);
-	vmcs_write(GUEST_ES_AR_BYTES + 2 * seg, ar);
-}
+static_assert(VMEM_AR_TYPE == VMX_AR_TYPE_MASK);
+static_assert(VMEM_AR_S == VMX_AR_S_MASK);
+static_assert(VMEM_AR_DPL_SHIFT == VMX_AR_DPL_SHIFT);
+static_assert(VMEM_AR_P == VMX_AR_P_MASK);
+static_assert(VMEM_AR_L == VMX_AR_L_MASK);
+static_assert(VMEM_AR_DB == VMX_AR_DB_MASK);
+static_assert(VMEM_AR_G == VMX_AR_G_MASK);
+static_assert(VMEM_AR_UNUSABLE == VMX_AR_UNUSABLE_MASK);
 
 /**
  * vmx_write_cr0() - give the guest CR0 value @cr0: the shadow holds it as
@@ -161,38 +145,66 @@ void vmx_vmcs_setup(struct vmem_vcpu *vcpu)
 	vmx_vcpu_reset(vcpu);
 }
 
+/*
+ * Segment @seg, an index in VMEM_SREGS_SEGS() order, which is that of the
+ * VMCS field encodings (appendix B).
+ */
+static void seg_to_abi(int seg, struct vmem_segment *a)
+{
+	a->selector = vmcs_read(GUEST_ES_SELECTOR + 2 * seg);
+	a->base = vmcs_read(GUEST_ES_BASE + 2 * seg);
+	a->limit = vmcs_read(GUEST_ES_LIMIT + 2 * seg);
+	vmem_seg_set_ar(a, vmcs_read(GUEST_ES_AR_BYTES + 2 * seg));
+}
+
+static void seg_from_abi(int seg, const struct vmem_segment *a)
+{
+	vmcs_write(GUEST_ES_SELECTOR + 2 * seg, a->selector);
+	vmcs_write(GUEST_ES_BASE + 2 * seg, a->base);
+	vmcs_write(GUEST_ES_LIMIT + 2 * seg, a->limit);
+	vmcs_write(GUEST_ES_AR_BYTES + 2 * seg, vmem_seg_ar(a));
+}
+
+/*
+ * Write system registers that passed the checks (or the reset state).
+ * VMCS current. The VPID's cached translations are dropped at the next
+ * entry, since the guest's paging state changed without the guest doing it.
+ */
+static void vmx_load_sregs(struct vmx_vcpu *vx, const struct vmem_sregs *s)
+{
+	const struct vmem_segment *seg[] = VMEM_SREGS_SEGS(s);
+	int i;
+
+	for (i = 0; i < VMEM_NR_SEGS; i++)
+		seg_from_abi(i, seg[i]);
+	vmcs_write(GUEST_GDTR_BASE, s->gdt.base);
+	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
+	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
+	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
+	vmx_write_cr0(s->cr0);
+	vmcs_write(GUEST_CR3, s->cr3);
+	vmx_write_cr4(s->cr4);
+	vmx_write_efer(vx, s->efer);
+	vx->cr2 = s->cr2;
+	vx->cr8 = s->cr8;
+	vx->flush_vpid = true;
+}
+
 /**
- * vmx_vcpu_reset() - the x86 power-on state: real mode at F000:FFF0 (SDM
- * vol. 3, 10.1.1), as unrestricted guest allows it to run directly.
+ * vmx_vcpu_reset() - the x86 power-on state (x86.c), as unrestricted guest
+ * allows it to run directly, and the guest state around it that the VMCS
+ * holds.
  * @vcpu: the vCPU
  */
 void vmx_vcpu_reset(struct vmem_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
 	bool temp = vmx_vmcs_enter(vx);
-	int seg;
 
-	seg_write(SEG_CS, 0xf000, 0xffff0000, 0xffff,
-		  VMX_AR_P_MASK | VMX_AR_S_MASK | VMX_AR_TYPE(0xb));
-	for (seg = SEG_ES; seg <= SEG_GS; seg++)
-		if (seg != SEG_CS)
-			seg_write(seg, 0, 0, 0xffff,
-				  VMX_AR_P_MASK | VMX_AR_S_MASK | VMX_AR_TYPE(0x3));
-	seg_write(SEG_LDTR, 0, 0, 0xffff, VMX_AR_P_MASK | VMX_AR_TYPE(0x2));
-	/* TR must be a busy TSS even in real mode (26.3.1.2). */
-	seg_write(SEG_TR, 0, 0, 0xffff, VMX_AR_P_MASK | VMX_AR_TYPE(0xb));
-	vmcs_write(GUEST_GDTR_BASE, 0);
-	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(GUEST_IDTR_BASE, 0);
-	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
-
-	vmx_write_cr0(X86_CR0_ET);
-	vmcs_write(GUEST_CR3, 0);
-	vmx_write_cr4(0);
-	vmx_write_efer(vx, 0);
+	vmx_load_sregs(vx, &vmem_reset_sregs);
 	vmcs_write(GUEST_DR7, VMEM_DR7_FIXED_1);
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	vmcs_write(GUEST_IA32_PAT, VMEM_PAT_RESET);
 	vmcs_write(GUEST_SYSENTER_CS, 0);
 	vmcs_write(GUEST_SYSENTER_ESP, 0);
 	vmcs_write(GUEST_SYSENTER_EIP, 0);
@@ -211,52 +223,7 @@ void vmx_vcpu_reset(struct vmem_vcpu *vcpu)
 	if (vx->loaded)
 		vmx_load_guest_msrs(vx);
 	preempt_enable();
-	vx->cr2 = 0;
-	vx->cr8 = 0;
-	vx->flush_vpid = true;
-
-	memset(vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs[VCPU_REGS_RDX] = 0x600;	/* family 6: what CPUs report */
-	vcpu->rip = 0xfff0;
-	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->dr[0] = vcpu->dr[1] = vcpu->dr[2] = vcpu->dr[3] = 0;
-	vcpu->dr[4] = DR6_RESERVED;
-	vcpu->dr[5] = VMEM_DR7_FIXED_1;
-	vcpu->pending = VCPU_PENDING_NONE;
-}
-
-static void seg_to_abi(int seg, struct vmem_segment *a)
-{
-	u32 ar = vmcs_read(GUEST_ES_AR_BYTES + 2 * seg);
-
-	a->selector = vmcs_read(GUEST_ES_SELECTOR + 2 * seg);
-	a->base = vmcs_read(GUEST_ES_BASE + 2 * seg);
-	a->limit = vmcs_read(GUEST_ES_LIMIT + 2 * seg);
-	a->unusable = !!(ar & VMX_AR_UNUSABLE_MASK);
-	a->type = ar & 0xf;
-	a->s = !!(ar & VMX_AR_S_MASK);
-	a->dpl = (ar >> 5) & 3;
-	a->present = !a->unusable && (ar & VMX_AR_P_MASK);
-	a->avl = !!(ar & VMX_AR_AVL_MASK);
-	a->l = !!(ar & VMX_AR_L_MASK);
-	a->db = !!(ar & VMX_AR_DB_MASK);
-	a->g = !!(ar & VMX_AR_G_MASK);
-	a->padding = 0;
-}
-
-static void seg_from_abi(int seg, const struct vmem_segment *a)
-{
-	u32 ar = VMX_AR_UNUSABLE_MASK;
-
-	if (!a->unusable)
-		ar = VMX_AR_TYPE(a->type) | VMX_AR_DPL_BITS(a->dpl) |
-		     (a->s ? VMX_AR_S_MASK : 0) |
-		     (a->present ? VMX_AR_P_MASK : 0) |
-		     (a->avl ? VMX_AR_AVL_MASK : 0) |
-		     (a->l ? VMX_AR_L_MASK : 0) |
-		     (a->db ? VMX_AR_DB_MASK : 0) |
-		     (a->g ? VMX_AR_G_MASK : 0);
-	seg_write(seg, a->selector, a->base, a->limit, ar);
+	vcpu_reset_regs(vcpu);
 }
 
 /**
@@ -267,17 +234,13 @@ static void seg_from_abi(int seg, const struct vmem_segment *a)
 void vmx_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
+	struct vmem_segment *seg[] = VMEM_SREGS_SEGS(s);
 	bool temp = vmx_vmcs_enter(vx);
+	int i;
 
 	memset(s, 0, sizeof(*s));
-	seg_to_abi(SEG_CS, &s->cs);
-	seg_to_abi(SEG_DS, &s->ds);
-	seg_to_abi(SEG_ES, &s->es);
-	seg_to_abi(SEG_FS, &s->fs);
-	seg_to_abi(SEG_GS, &s->gs);
-	seg_to_abi(SEG_SS, &s->ss);
-	seg_to_abi(SEG_TR, &s->tr);
-	seg_to_abi(SEG_LDTR, &s->ldt);
+	for (i = 0; i < VMEM_NR_SEGS; i++)
+		seg_to_abi(i, seg[i]);
 	s->gdt.base = vmcs_read(GUEST_GDTR_BASE);
 	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
 	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
@@ -289,18 +252,16 @@ void vmx_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
 	vmx_vmcs_exit(vx, temp);
 	s->cr2 = vx->cr2;
 	s->cr8 = vx->cr8;
-	s->apic_base = APIC_DEFAULT_PHYS_BASE |
-		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+	s->apic_base = vcpu_apic_base(vcpu);
 }
 
 /**
  * vmx_set_sregs() - load the guest's system registers after checking that
- * the combination is one a real CPU could be in.
+ * the combination is one a real CPU could be in (vmem_sregs_valid()) and
+ * one this CPU can run: VMX operation forces some CR4 bits to 0 (A.8).
+ * CR8, which only this backend holds, has bits 63:4 reserved.
  * @vcpu: the vCPU
  * @s: the new state
- *
- * The VPID's cached translations are dropped at the next entry, since the
- * guest's paging state changed without the guest doing it.
  *
  * Return: 0, or -EINVAL for reserved bits, a CR4 bit this CPU cannot run
  * the guest with, or an inconsistent paging mode.
@@ -308,45 +269,15 @@ void vmx_get_sregs(struct vmem_vcpu *vcpu, struct vmem_sregs *s)
 int vmx_set_sregs(struct vmem_vcpu *vcpu, const struct vmem_sregs *s)
 {
 	struct vmx_vcpu *vx = to_vmx(vcpu);
-	bool lma = s->efer & EFER_LMA;
 	bool temp;
 
-	if ((s->cr0 >> 32) || (s->cr4 & ~CR4_GUEST_BITS) ||
-	    (s->cr4 & vmx_caps.cr4_clear) || (s->efer & ~EFER_GUEST_BITS) ||
+	if (!vmem_sregs_valid(s, VMEM_EFER_GUEST_BITS,
+			      VMEM_CR4_GUEST_BITS & ~vmx_caps.cr4_clear) ||
 	    s->cr8 > 15)
 		return -EINVAL;
-	if (((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE)) ||
-	    ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
-		return -EINVAL;
-	/* Long mode is active exactly when enabled and paging is on. */
-	if (lma != ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)))
-		return -EINVAL;
-	if (lma && (!(s->cr4 & X86_CR4_PAE) || (s->cs.l && s->cs.db)))
-		return -EINVAL;
-	if ((s->cr4 & X86_CR4_OSXSAVE) && !boot_cpu_has(X86_FEATURE_XSAVE))
-		return -EINVAL;
-
 	temp = vmx_vmcs_enter(vx);
-	seg_from_abi(SEG_CS, &s->cs);
-	seg_from_abi(SEG_DS, &s->ds);
-	seg_from_abi(SEG_ES, &s->es);
-	seg_from_abi(SEG_FS, &s->fs);
-	seg_from_abi(SEG_GS, &s->gs);
-	seg_from_abi(SEG_SS, &s->ss);
-	seg_from_abi(SEG_TR, &s->tr);
-	seg_from_abi(SEG_LDTR, &s->ldt);
-	vmcs_write(GUEST_GDTR_BASE, s->gdt.base);
-	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
-	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
-	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
-	vmx_write_cr0(s->cr0);
-	vmcs_write(GUEST_CR3, s->cr3);
-	vmx_write_cr4(s->cr4);
-	vmx_write_efer(vx, s->efer);
+	vmx_load_sregs(vx, s);
 	vmx_vmcs_exit(vx, temp);
-	vx->cr2 = s->cr2;
-	vx->cr8 = s->cr8;
-	vx->flush_vpid = true;
 	return 0;
 }
 
@@ -413,42 +344,29 @@ int vmx_get_msr(struct vmem_vcpu *vcpu, u32 index, u64 *data)
 	return 0;
 }
 
-/* Validate a write to a VMCS-held MSR; write it. VMCS current. */
+/* Write a VMCS-held MSR; EFER is checked here. VMCS current. */
 static int vmx_set_field_msr(struct vmx_vcpu *vx, u32 index,
 			     unsigned long field, u64 data)
 {
-	u64 efer;
+	u64 efer, new;
 
-	switch (index) {
-	case MSR_EFER:
-		efer = vmcs_read(GUEST_IA32_EFER);
-		if (data & ~EFER_GUEST_BITS)
-			return -EINVAL;
-		/* LME may not change while paging is on (SDM vol. 3, 10.8.5). */
-		if (((data ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
-			return -EINVAL;
-		/* LMA is the CPU's to set; the guest cannot change it. */
-		vmx_write_efer(vx, (data & ~EFER_LMA) | (efer & EFER_LMA));
+	if (index != MSR_EFER) {
+		vmcs_write(field, data);
 		return 0;
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-		if (!__is_canonical_address(data, 48))
-			return -EINVAL;
-		break;
-	case MSR_IA32_CR_PAT:
-		if (!vmem_pat_valid(data))
-			return -EINVAL;
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		data = (u32)data;
-		break;
 	}
-	vmcs_write(field, data);
+	efer = vmcs_read(GUEST_IA32_EFER);
+	if (!vmem_wrmsr_efer(efer, data, VMEM_EFER_GUEST_BITS, &new))
+		return -EINVAL;
+	/* LME may not change while paging is on (SDM vol. 3, 10.8.5). */
+	if (((data ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
+		return -EINVAL;
+	vmx_write_efer(vx, new);
 	return 0;
 }
 
 /**
- * vmx_set_msr() - write MSRs whose guest value the backend holds.
+ * vmx_set_msr() - write MSRs whose guest value the backend holds, with
+ * the value already checked as WRMSR does on any CPU (msr.c).
  * @vcpu: the vCPU
  * @index: MSR number
  * @data: value
@@ -474,10 +392,6 @@ int vmx_set_msr(struct vmem_vcpu *vcpu, u32 index, u64 data)
 	}
 	if (!slot)
 		return -ENOENT;
-	if (index == MSR_SYSCALL_MASK)
-		data = (u32)data;
-	else if (index != MSR_STAR && !__is_canonical_address(data, 48))
-		return -EINVAL;
 	preempt_disable();
 	if (vx->loaded)
 		vmx_put_guest_msrs(vx);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * __vmx_vcpu_run - enter the guest once and come back.
+ * __vmx_vmenter - enter the guest once and come back.
  *
  * Called with interrupts disabled, the vCPU's VMCS current. Records the
  * stack pointer in HOST_RSP, loads the guest GPRs (the VMCS switches RSP,
@@ -33,16 +33,14 @@
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
-#include "../regs.h"
-
-#define REG(r)		(VCPU_REGS_##r * 8)
+#include "../entry_regs.h"
 
 /* The HOST_RSP field (SDM vol. 3, appendix B.4.4). */
 #define VMCS_HOST_RSP	0x6c14
 
 .section .noinstr.text, "ax"
 
-SYM_FUNC_START(__vmx_vcpu_run)
+SYM_FUNC_START(__vmx_vmenter)
 	push	%rbp
 	mov	%rsp, %rbp
 	push	%r15
@@ -60,21 +58,7 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	/* CF = @launched; nothing below changes CF. */
 	bt	$0, %esi
 
-	mov	REG(RCX)(%rdi), %rcx
-	mov	REG(RDX)(%rdi), %rdx
-	mov	REG(RBX)(%rdi), %rbx
-	mov	REG(RBP)(%rdi), %rbp
-	mov	REG(RSI)(%rdi), %rsi
-	mov	REG(R8)(%rdi), %r8
-	mov	REG(R9)(%rdi), %r9
-	mov	REG(R10)(%rdi), %r10
-	mov	REG(R11)(%rdi), %r11
-	mov	REG(R12)(%rdi), %r12
-	mov	REG(R13)(%rdi), %r13
-	mov	REG(R14)(%rdi), %r14
-	mov	REG(R15)(%rdi), %r15
-	mov	REG(RAX)(%rdi), %rax
-	mov	REG(RDI)(%rdi), %rdi
+	VMEM_LOAD_GUEST_GPRS rax=1
 
 	/* VERW where the host mitigates MDS and friends; clobbers ZF only. */
 	CLEAR_CPU_BUFFERS
@@ -97,38 +81,12 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	push	%rax
 	mov	8(%rsp), %rax
 	pop	REG(RAX)(%rax)
-	mov	%rcx, REG(RCX)(%rax)
-	mov	%rdx, REG(RDX)(%rax)
-	mov	%rbx, REG(RBX)(%rax)
-	mov	%rbp, REG(RBP)(%rax)
-	mov	%rsi, REG(RSI)(%rax)
-	mov	%rdi, REG(RDI)(%rax)
-	mov	%r8, REG(R8)(%rax)
-	mov	%r9, REG(R9)(%rax)
-	mov	%r10, REG(R10)(%rax)
-	mov	%r11, REG(R11)(%rax)
-	mov	%r12, REG(R12)(%rax)
-	mov	%r13, REG(R13)(%rax)
-	mov	%r14, REG(R14)(%rax)
-	mov	%r15, REG(R15)(%rax)
+	VMEM_SAVE_GUEST_GPRS
 	xor	%ebx, %ebx		/* return 0: a VM exit */
 
 .Lclear_regs:
 	pop	%rax			/* discard @regs */
-	xor	%eax, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%ebp, %ebp
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
-	xor	%r12d, %r12d
-	xor	%r13d, %r13d
-	xor	%r14d, %r14d
-	xor	%r15d, %r15d
+	VMEM_CLEAR_GPRS
 
 	/* Before any RET: refill the RSB. */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
@@ -162,7 +120,7 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	_ASM_EXTABLE(1b, .Lvmfail)
 	_ASM_EXTABLE(2b, .Lvmfail)
 	_ASM_EXTABLE(3b, .Lvmfail)
-SYM_FUNC_END(__vmx_vcpu_run)
+SYM_FUNC_END(__vmx_vmenter)
 
 .section .text, "ax"
 

@@ -483,21 +483,6 @@ const struct vmem_arch_ops vmem_vmx_ops = {
 	.name = "vmx",
 	.cap = VMEM_CAP_VMX,
 	.slpt = &ept_format,
-	.probe = vmx_probe,
-	.unsetup = vmx_unsetup,
-	.cpu_enable = vmx_cpu_enable,
-	.cpu_disable = vmx_cpu_disable,
-	.vcpu_create = vmx_vcpu_create,
-	.vcpu_free = vmx_vcpu_free,
-	.vcpu_reset = vmx_vcpu_reset,
-	.vcpu_load = vmx_vcpu_load,
-	.vcpu_put = vmx_vcpu_put,
-	.handle_exit_irqoff = vmx_handle_exit_irqoff,
-	.vcpu_run = vmx_vcpu_run,
-	.flush_guest_tlb = vmx_flush_guest_tlb,
-	.get_sregs = vmx_get_sregs,
-	.set_sregs = vmx_set_sregs,
-	.get_msr = vmx_get_msr,
-	.set_msr = vmx_set_msr,
-	.inject_exception = vmx_inject_exception,
+	VMEM_ARCH_OPS(VMEM_VMX_OP)
+	VMEM_ARCH_OPTIONAL_OPS(VMEM_VMX_OP)
 };

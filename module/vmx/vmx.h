@@ -19,6 +19,8 @@
 #include <asm/vmx.h>
 
 #include "../vmem.h"
+#include "../x86.h"
+#include "enter.h"
 
 /**
  * struct vmx_caps - what probe learned from the capability MSRs (Intel SDM
@@ -287,18 +289,12 @@ void vmx_load_guest_msrs(struct vmx_vcpu *vx);
 void vmx_put_guest_msrs(struct vmx_vcpu *vx);
 void vmx_set_host_cr3_cr4(struct vmx_vcpu *vx);
 
-/* entry.c */
+/* run.c; enter.c and vmenter.S are declared in enter.h */
 extern bool vmx_flush_l1d;
 void vmx_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit);
 void vmx_flush_guest_tlb(struct vmem_vcpu *vcpu);
 void vmx_inject_exception(struct vmem_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error);
-
-/* enter.c and vmenter.S */
-int vmx_enter_exit(u64 *regs, u64 *cr2, bool launched, bool flush_l1d);
-int __vmx_vcpu_run(u64 *regs, bool launched);
-void vmx_do_interrupt_irqoff(unsigned long entry);
-extern char vmx_vmexit[];
 
 /* exit.c */
 void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit);

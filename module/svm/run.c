@@ -10,13 +10,12 @@
  * taking one *is* the flush. AMD APM vol. 2, 15.16.
  *
  * svm_vcpu_run() and svm_flush_guest_tlb() run with interrupts disabled on
- * the entering CPU.
+ * the entering CPU. The entry itself is enter.c (noinstr) and vmenter.S.
  */
 #include <linux/io.h>
 #include <linux/percpu.h>
 #include <asm/cpufeature.h>
 #include <asm/paravirt.h>
-#include <asm/debugreg.h>
 #include <asm/traps.h>
 
 #include "svm.h"
@@ -113,8 +112,7 @@ void svm_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	svm_stgi();
 
 	/* #VMEXIT disabled the host's breakpoints; put them back if any. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	vmem_restore_host_dr();
 
 	vcpu->regs[VCPU_REGS_RAX] = vmcb->save.rax;
 	vcpu->regs[VCPU_REGS_RSP] = vmcb->save.rsp;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * __svm_vmrun - enter the guest once and come back.
+ * __svm_vmenter - enter the guest once and come back.
  *
  * Called with interrupts disabled and GIF clear (CLGI). Saves the host's
  * VMSAVE-class state (FS/GS/TR/LDTR bases, KernelGSBase, STAR/LSTAR/CSTAR/
@@ -26,13 +26,11 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-#include "../regs.h"
-
-#define REG(r)	(VCPU_REGS_##r * 8)
+#include "../entry_regs.h"
 
 .section .noinstr.text, "ax"
 
-SYM_FUNC_START(__svm_vmrun)
+SYM_FUNC_START(__svm_vmenter)
 	push	%rbp
 	push	%r15
 	push	%r14
@@ -52,20 +50,7 @@ SYM_FUNC_START(__svm_vmrun)
 	mov	%rsi, %rax
 3:	vmload	%rax
 4:
-	mov	REG(RCX)(%rdi), %rcx
-	mov	REG(RDX)(%rdi), %rdx
-	mov	REG(RBX)(%rdi), %rbx
-	mov	REG(RBP)(%rdi), %rbp
-	mov	REG(RSI)(%rdi), %rsi
-	mov	REG(R8)(%rdi), %r8
-	mov	REG(R9)(%rdi), %r9
-	mov	REG(R10)(%rdi), %r10
-	mov	REG(R11)(%rdi), %r11
-	mov	REG(R12)(%rdi), %r12
-	mov	REG(R13)(%rdi), %r13
-	mov	REG(R14)(%rdi), %r14
-	mov	REG(R15)(%rdi), %r15
-	mov	REG(RDI)(%rdi), %rdi
+	VMEM_LOAD_GUEST_GPRS
 
 	/* Clobbers EFLAGS.ZF. */
 	VM_CLEAR_CPU_BUFFERS
@@ -78,20 +63,7 @@ SYM_FUNC_START(__svm_vmrun)
 8:
 	/* Guest GPRs into the array; RAX is in the VMCB. */
 	mov	(%rsp), %rax
-	mov	%rcx, REG(RCX)(%rax)
-	mov	%rdx, REG(RDX)(%rax)
-	mov	%rbx, REG(RBX)(%rax)
-	mov	%rbp, REG(RBP)(%rax)
-	mov	%rsi, REG(RSI)(%rax)
-	mov	%rdi, REG(RDI)(%rax)
-	mov	%r8, REG(R8)(%rax)
-	mov	%r9, REG(R9)(%rax)
-	mov	%r10, REG(R10)(%rax)
-	mov	%r11, REG(R11)(%rax)
-	mov	%r12, REG(R12)(%rax)
-	mov	%r13, REG(R13)(%rax)
-	mov	%r14, REG(R14)(%rax)
-	mov	%r15, REG(R15)(%rax)
+	VMEM_SAVE_GUEST_GPRS
 
 	/* Host state back: restores GS base, so per-CPU data works again. */
 	pop	%rax			/* discard guest regs pointer */
@@ -105,15 +77,8 @@ SYM_FUNC_START(__svm_vmrun)
 	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* No guest value may reach speculation through a stale register. */
-	xor	%eax, %eax
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	VMEM_CLEAR_GPRS
+	xor	%ebx, %ebx		/* no result to carry in RBX here */
 
 	pop	%rbx
 	pop	%r12
@@ -128,4 +93,4 @@ SYM_FUNC_START(__svm_vmrun)
 	_ASM_EXTABLE(5b, 6b)
 	_ASM_EXTABLE(7b, 8b)
 	_ASM_EXTABLE(9b, 10b)
-SYM_FUNC_END(__svm_vmrun)
+SYM_FUNC_END(__svm_vmenter)

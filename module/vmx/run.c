@@ -5,7 +5,8 @@
  * re-injection of an event whose delivery an exit interrupted.
  *
  * vmx_vcpu_run() and vmx_flush_guest_tlb() run with interrupts disabled on
- * the entering CPU, the vCPU loaded there (host.c).
+ * the entering CPU, the vCPU loaded there (host.c). The entry itself is
+ * enter.c (noinstr) and vmenter.S.
  */
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
@@ -134,8 +135,7 @@ void vmx_vcpu_run(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 					  vmx_flush_l1d);
 
 	/* VM exits clear DR7 and IA32_DEBUGCTL (28.5.1): the host's back. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	vmem_restore_host_dr();
 	if (vx->host.debugctl)
 		update_debugctlmsr(vx->host.debugctl);
 
