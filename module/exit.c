@@ -180,6 +180,35 @@ static int handle_nop(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	return 1;
 }
 
+/*
+ * INVD would drop dirty cache lines that belong to the host, WBINVD would
+ * let a guest flush every cache of the host in a loop; no device of the
+ * guest's sees memory past the caches, so both complete without effect.
+ */
+static int handle_cache_flush(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_skip_insn(vcpu, exit->insn_len);
+	return 1;
+}
+
+/* No performance counters are exposed: RDPMC raises #GP (SDM RDPMC). */
+static int handle_rdpmc(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
+{
+	vcpu_inject_gp(vcpu);
+	return 1;
+}
+
+/*
+ * MONITOR/MWAIT are not in the guest's CPUID, nor are SVM and VMX: their
+ * instructions raise #UD, as on a CPU without them.
+ */
+static int handle_unsupported_insn(struct vmem_vcpu *vcpu,
+				   struct vmem_exit *exit)
+{
+	vcpu_inject_ud(vcpu);
+	return 1;
+}
+
 static int handle_internal(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	return vcpu_internal_error(vcpu, exit->internal.suberror,
@@ -203,6 +232,10 @@ static int (*const exit_handlers[])(struct vmem_vcpu *, struct vmem_exit *) = {
 	[VX_INJECT_GP] = handle_inject_gp,
 	[VX_NOP] = handle_nop,
 	[VX_INTERNAL] = handle_internal,
+	[VX_RDPMC] = handle_rdpmc,
+	[VX_CACHE_FLUSH] = handle_cache_flush,
+	[VX_MONITOR] = handle_unsupported_insn,
+	[VX_VIRT_INSN] = handle_unsupported_insn,
 };
 
 /**

@@ -4,7 +4,11 @@
  * that do not depend on the vendor. The core (exit.c) decides what is handled
  * in the kernel and what goes to userspace. A backend never makes policy
  * decisions; it only translates (AMD APM vol. 2 appendix C exit codes, Intel
- * SDM vol. 3 appendix C basic exit reasons).
+ * SDM vol. 3 appendix C basic exit reasons). What the guest gets for an
+ * instruction it may not use (VX_RDPMC, VX_MONITOR, VX_VIRT_INSN) or one
+ * vmem completes without effect (VX_CACHE_FLUSH) is decided in exit.c, the
+ * same on both backends; VX_INJECT_* and VX_NOP are for what only the
+ * backend can decode (e.g. VT-x's CR-access qualification).
  */
 #ifndef VMEM_EXIT_H
 #define VMEM_EXIT_H
@@ -24,10 +28,14 @@ enum vmem_exit_kind {
 	VX_DR_ACCESS,		/* MOV to/from DRn: needs decoding */
 	VX_SHUTDOWN,		/* triple fault */
 	VX_FAIL_ENTRY,		/* the CPU refused the guest state */
-	VX_INJECT_UD,		/* an instruction the guest may not use */
-	VX_INJECT_GP,
-	VX_NOP,			/* an instruction without effect: skip it */
+	VX_INJECT_UD,		/* backend-decoded: raise #UD */
+	VX_INJECT_GP,		/* backend-decoded: raise #GP(0) */
+	VX_NOP,			/* backend-decoded: complete, no effect */
 	VX_INTERNAL,		/* backend-detected error: see internal */
+	VX_RDPMC,
+	VX_CACHE_FLUSH,		/* INVD, WBINVD */
+	VX_MONITOR,		/* MONITOR, MWAIT and their variants */
+	VX_VIRT_INSN,		/* SVM or VMX instructions, INVLPGA/INVEPT... */
 };
 
 /**

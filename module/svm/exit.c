@@ -94,8 +94,9 @@ void svm_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	case SVM_EXIT_XSETBV:
 		exit->kind = VX_XSETBV;
 		break;
-	case SVM_EXIT_INVD:
-		exit->kind = VX_NOP;	/* never drop the host's dirty lines */
+	case SVM_EXIT_INVD:		/* 0F 08 */
+	case SVM_EXIT_WBINVD:		/* 0F 09 */
+		exit->kind = VX_CACHE_FLUSH;
 		exit->insn_len = 2;
 		break;
 	case SVM_EXIT_SHUTDOWN:
@@ -111,7 +112,12 @@ void svm_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 		exit->kind = VX_NONE;
 		break;
 	case SVM_EXIT_RDPMC:
-		exit->kind = VX_INJECT_GP;	/* no PMU is exposed */
+		exit->kind = VX_RDPMC;
+		break;
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_COND:
+		exit->kind = VX_MONITOR;
 		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
@@ -120,11 +126,8 @@ void svm_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
 	case SVM_EXIT_INVLPGA:
-	case SVM_EXIT_MONITOR:
-	case SVM_EXIT_MWAIT:
-	case SVM_EXIT_MWAIT_COND:
-	case SVM_EXIT_RDPRU:
-		exit->kind = VX_INJECT_UD;
+	case SVM_EXIT_RDPRU:	/* not in the guest's CPUID either */
+		exit->kind = VX_VIRT_INSN;
 		break;
 	case SVM_EXIT_ERR:
 		svm_dump_vmcb(vcpu);

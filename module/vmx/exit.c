@@ -340,14 +340,15 @@ void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 			vmx_unhandled(exit, qual, 0);
 		break;
 	case EXIT_REASON_INVD:
-		exit->kind = VX_NOP;	/* never drop the host's dirty lines */
-		break;
 	case EXIT_REASON_WBINVD:
-		/* No device of the guest's sees memory past the caches. */
-		exit->kind = VX_NOP;
+		exit->kind = VX_CACHE_FLUSH;
 		break;
 	case EXIT_REASON_RDPMC:
-		exit->kind = VX_INJECT_GP;	/* no PMU is exposed */
+		exit->kind = VX_RDPMC;
+		break;
+	case EXIT_REASON_MONITOR_INSTRUCTION:
+	case EXIT_REASON_MWAIT_INSTRUCTION:
+		exit->kind = VX_MONITOR;
 		break;
 	case EXIT_REASON_VMCLEAR:
 	case EXIT_REASON_VMLAUNCH:
@@ -361,9 +362,7 @@ void vmx_translate_exit(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	case EXIT_REASON_INVEPT:
 	case EXIT_REASON_INVVPID:
 	case EXIT_REASON_VMFUNC:
-	case EXIT_REASON_MONITOR_INSTRUCTION:
-	case EXIT_REASON_MWAIT_INSTRUCTION:
-		exit->kind = VX_INJECT_UD;
+		exit->kind = VX_VIRT_INSN;
 		break;
 	default:
 		vmx_unhandled(exit, qual, vmcs_read(GUEST_PHYSICAL_ADDRESS));
