@@ -23,7 +23,10 @@
 #define L7_ECX_HIDE	(BIT(3) /* PKU */ | BIT(4) /* OSPKE */ | \
 			 BIT(5) /* WAITPKG */ | BIT(16) /* LA57 */ | \
 			 BIT(22) /* RDPID: TSC_AUX is the host's */)
-#define L7_EDX_HIDE	(BIT(26) /* IBRS/IBPB */ | BIT(27) /* STIBP */ | \
+#define L7_EBX_HIDE	BIT(14)	/* MPX: not in the guest's XCR0 */
+#define L7_EDX_HIDE	(BIT(22) /* AMX-BF16 */ | BIT(24) /* AMX-TILE */ | \
+			 BIT(25) /* AMX-INT8: AMX is not in the guest's XCR0 */ | \
+			 BIT(26) /* IBRS/IBPB */ | BIT(27) /* STIBP */ | \
 			 BIT(28) /* L1D flush */ | BIT(29) /* ARCH_CAP */ | \
 			 BIT(30) /* CORE_CAP */ | BIT(31) /* SSBD */)
 #define X1_ECX_HIDE	(BIT(2) /* SVM */ | BIT(23) /* PERFCTR_CORE */)
@@ -54,7 +57,7 @@ static void cpuid_add(struct vmem_cpuid_entry *t, u32 *n, u32 fn, u32 idx,
  */
 int vcpu_cpuid_init(struct vmem_vcpu *vcpu)
 {
-	u64 xfeatures = vcpu->guest_fpu.fpstate->user_xfeatures;
+	u64 xfeatures = vcpu->supported_xcr0;
 	struct vmem_cpuid_entry *t, *e;
 	u32 n = 0, fn, i, max;
 
@@ -82,9 +85,11 @@ int vcpu_cpuid_init(struct vmem_vcpu *vcpu)
 			e->ebx = (e->ebx & 0xffff) | (1 << 16) | (vcpu->id << 24);
 		} else if (e->function == 7) {
 			e->eax = 0;
+			e->ebx &= ~L7_EBX_HIDE;
 			e->ecx &= ~L7_ECX_HIDE;
 			e->edx &= ~L7_EDX_HIDE;
 		} else if (e->function == 0xd && e->index == 0) {
+			/* Exactly what XSETBV accepts (exit.c). */
 			e->eax &= lower_32_bits(xfeatures);
 			e->edx &= upper_32_bits(xfeatures);
 		} else if (e->function == 0xd && e->index == 1) {

@@ -280,6 +280,14 @@ int vcpu_emulate_dr(struct vmem_vcpu *vcpu)
 	if (!n || !vinsn_decode(&in, bytes, n, mode64) || !in.twobyte ||
 	    (in.op != 0x21 && in.op != 0x23))
 		return emulation_failed(vcpu, bytes, n, 0);
+	/*
+	 * MOV DRn is privileged (#GP(0) at CPL > 0, SDM vol. 2 "MOV—Move
+	 * to/from Debug Registers"); VT-x exits before the CPU checks it.
+	 */
+	if (vcpu_cpl(vcpu)) {
+		vcpu_inject_gp(vcpu);
+		return 1;
+	}
 	vmem_arch->get_sregs(vcpu, &s);
 	dr = in.reg;
 	gpr = in.rm | ((in.rex & 1) << 3);

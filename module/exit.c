@@ -91,8 +91,13 @@ static int handle_hlt(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	return 0;
 }
 
-/* Hypercall ABI (as KVM's): number in RAX, arguments in RBX, RCX, RDX, RSI,
- * RDI, R8; the result goes to RAX. None is handled in the kernel yet. */
+/*
+ * Hypercall ABI (as KVM's): number in RAX, arguments in RBX, RCX, RDX, RSI,
+ * RDI, R8; the result goes to RAX. None is handled in the kernel yet. Only
+ * the guest kernel may call: from CPL > 0 the call does not reach
+ * userspace and RAX gets -EPERM, as KVM does (kvm_emulate_hypercall()), so
+ * a guest's user process cannot talk to the VMM behind its kernel.
+ */
 static int handle_hypercall(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	struct vmem_run *run = vcpu->run;
@@ -102,6 +107,10 @@ static int handle_hypercall(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 	int i;
 
 	vcpu_skip_insn(vcpu, 3);
+	if (vcpu_cpl(vcpu)) {
+		vcpu->regs[VCPU_REGS_RAX] = (u64)-EPERM;
+		return 1;
+	}
 	run->exit_reason = VMEM_EXIT_HYPERCALL;
 	run->hypercall.nr = vcpu->regs[VCPU_REGS_RAX];
 	for (i = 0; i < ARRAY_SIZE(arg_regs); i++)
@@ -112,22 +121,48 @@ static int handle_hypercall(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 }
 
 /*
- * XSETBV (Intel SDM vol. 2, XSETBV): only XCR0, x87 always on, AVX needs
- * SSE, AVX-512 needs AVX and all three of its parts, and nothing the guest
- * FPU state cannot hold.
+ * A value XSETBV may load into XCR0 (Intel SDM vol. 1, 13.3; vol. 2,
+ * XSETBV): x87 always on; AVX needs SSE; AVX-512's three parts together
+ * and with AVX; MPX's two (BNDREGS, BNDCSR) together; AMX's two
+ * (XTILECFG, XTILEDATA) together; and nothing outside @supported. The
+ * pairs cannot pass @supported today (VMEM_GUEST_XFEATURES has neither);
+ * they are checked so that adding a feature there cannot open a way to a
+ * value the host's own XSETBV at entry would fault on (#GP with
+ * interrupts off, the guest's XCR0 half loaded).
+ */
+static bool xcr0_valid(u64 xcr0, u64 supported)
+{
+	const u64 mpx = XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR;
+	const u64 amx = XFEATURE_MASK_XTILE_CFG | XFEATURE_MASK_XTILE_DATA;
+
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~supported))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	if ((xcr0 & mpx) && (xcr0 & mpx) != mpx)
+		return false;
+	if ((xcr0 & amx) && (xcr0 & amx) != amx)
+		return false;
+	return true;
+}
+
+/*
+ * XSETBV: only XCR0, only from CPL 0 (VT-x exits before the CPU checks
+ * the CPL), only a valid subset of what the guest's CPUID leaf 0xD
+ * reports (vcpu->supported_xcr0), or #GP. So vcpu->xcr0 is always a value
+ * the host can load at entry.
  */
 static int handle_xsetbv(struct vmem_vcpu *vcpu, struct vmem_exit *exit)
 {
 	u64 xcr0 = (u32)vcpu->regs[VCPU_REGS_RAX] |
 		   (vcpu->regs[VCPU_REGS_RDX] << 32);
-	u64 allowed = vcpu->guest_fpu.fpstate->user_xfeatures;
 
 	if ((u32)vcpu->regs[VCPU_REGS_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
-	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)) ||
-	    ((xcr0 & XFEATURE_MASK_AVX512) &&
-	     ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
-	      !(xcr0 & XFEATURE_MASK_YMM)))) {
+	    vcpu_cpl(vcpu) || !xcr0_valid(xcr0, vcpu->supported_xcr0)) {
 		vcpu_inject_gp(vcpu);
 		return 1;
 	}

@@ -3,9 +3,34 @@
  * The end of an exiting guest instruction (see insn.h). vCPU thread,
  * process context, vcpu->mutex held.
  */
+#include <asm/processor-flags.h>
 #include <asm/traps.h>
 
 #include "insn.h"
+
+/**
+ * vcpu_cpl() - the guest's current privilege level.
+ * @vcpu: the vCPU
+ *
+ * SS.DPL in protected and long mode (both vendors keep the CPL there:
+ * Intel SDM vol. 3, 5.5 and 28.3.1.5; AMD APM vol. 2, 15.5.1), 0 in real
+ * mode and 3 in virtual-8086 mode. Some exits come before the CPU's own
+ * privilege check (VT-x: MOV DR, XSETBV and VMCALL exit whatever the CPL),
+ * so handlers meant for the guest kernel check it themselves, as KVM does.
+ *
+ * Return: 0 to 3.
+ */
+int vcpu_cpl(struct vmem_vcpu *vcpu)
+{
+	struct vmem_sregs s;
+
+	vmem_arch->get_sregs(vcpu, &s);
+	if (!(s.cr0 & X86_CR0_PE))
+		return 0;
+	if (vcpu->rflags & X86_EFLAGS_VM)
+		return 3;
+	return s.ss.dpl & 3;
+}
 
 /**
  * vcpu_skip_insn() - the guest instruction completed; move past it.

@@ -10,6 +10,7 @@
 
 #include "vmem.h"
 
+int vcpu_cpl(struct vmem_vcpu *vcpu);
 void vcpu_skip_insn(struct vmem_vcpu *vcpu, u32 len);
 void vcpu_inject_gp(struct vmem_vcpu *vcpu);
 void vcpu_inject_ud(struct vmem_vcpu *vcpu);

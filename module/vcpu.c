@@ -194,6 +194,13 @@ static struct vmem_vcpu *vcpu_alloc(struct vmem_vm *vm, u32 id)
 		r = -ENOMEM;
 		goto err;
 	}
+	/*
+	 * Without OSXSAVE on the host there is no XCR0 to switch: the guest
+	 * gets none (its XSETBV raises #GP, and CPUID leaf 0xD reports 0).
+	 */
+	if (vmem_host_xcr0)
+		vcpu->supported_xcr0 = vcpu->guest_fpu.fpstate->user_xfeatures &
+				       vmem_host_xcr0 & VMEM_GUEST_XFEATURES;
 	vcpu->xcr0 = vmem_host_xcr0 ? XFEATURE_MASK_FP : 0;
 	r = vcpu_cpuid_init(vcpu);
 	if (r)

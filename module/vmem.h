@@ -40,6 +40,7 @@
 #include <uapi/linux/vmem.h>
 
 #include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
 
 #include "arch_ops.h"
 #include "exit.h"
@@ -48,6 +49,18 @@
 #include "share/share.h"
 
 #define VMEM_RUN_PAGES	2	/* page 0: struct vmem_run, page 1: PIO data */
+
+/*
+ * XSAVE features a guest may ever enable, if the host has them and the
+ * guest FPU state holds them: x87, SSE, AVX and AVX-512. Not MPX (its two
+ * bits must change together, it is deprecated, and KVM gives it only with
+ * its bound registers virtualized), not AMX (its tile data needs the
+ * dynamic fpstate permission dance, and its two bits must change together),
+ * not PKRU (PKU is hidden from the guest's CPUID), and nothing that comes
+ * later unless someone adds it here deliberately.
+ */
+#define VMEM_GUEST_XFEATURES	(XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM | \
+				 XFEATURE_MASK_AVX512)
 #define VMEM_MAX_VMS_LIMIT 4096	/* upper bound of the max_vms parameter */
 
 /**
@@ -123,7 +136,12 @@ enum vcpu_pending {
  *		mode and CPU written by the vCPU thread with interrupts off
  *		(WRITE_ONCE), requests by anyone (atomic bitops).
  * @guest_fpu:	guest FPU/XSAVE state (the kernel's guest-fpstate API).
- * @xcr0:	guest XCR0, loaded around each entry. @mutex.
+ * @xcr0:	guest XCR0, loaded around each entry; only ever a valid
+ *		subset of @supported_xcr0, so the host's XSETBV at entry
+ *		cannot fault. @mutex.
+ * @supported_xcr0: the XSAVE features the guest may enable (set at
+ *		creation, see VMEM_GUEST_XFEATURES); CPUID leaf 0xD reports
+ *		exactly these, XSETBV accepts nothing else.
  * @cpuid:	CPUID table (@cpuid_nent entries). @mutex.
  * @pending:	enum vcpu_pending. @mutex.
  * @mmio_reg:	for VCPU_PENDING_MMIO_READ: destination register, its width
@@ -152,6 +170,7 @@ struct vmem_vcpu {
 
 	struct fpu_guest guest_fpu;
 	u64 xcr0;
+	u64 supported_xcr0;
 	struct vmem_cpuid_entry *cpuid;
 	u32 cpuid_nent;
 
